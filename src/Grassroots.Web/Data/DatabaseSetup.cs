@@ -1,0 +1,76 @@
+using Grassroots.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Grassroots.Web.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class DatabaseOptions
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+public static class DatabaseSetup
+{
+    public const string ConnectionName = "Grassroots";
+    public const string DefaultSqlite = "Data Source=App_Data/grassroots.db";
+
+    public static DatabaseProvider ProviderFrom(IConfiguration configuration) =>
+        configuration.GetSection("Database").Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
+
+    /// <summary>
+    /// Registers the DbContext on the configured provider. A relative SQLite file is placed under the
+    /// content root, so the database is found whatever the working directory.
+    /// </summary>
+    public static IServiceCollection AddGrassrootsDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        AppDbContext.UseModelFrom(typeof(DatabaseSetup).Assembly);
+        var provider = ProviderFrom(configuration);
+        var connectionString = configuration.GetConnectionString(ConnectionName);
+        services.Configure<DatabaseOptions>(o => o.Provider = provider);
+
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                connectionString = ResolveSqlite(connectionString ?? DefaultSqlite, environment.ContentRootPath);
+                services.AddDbContext<AppDbContext>(o => o.UseSqlite(connectionString, s => s.MigrationsAssembly("Grassroots.Migrations.Sqlite")));
+                break;
+            case DatabaseProvider.Postgres:
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Grassroots is empty.");
+                }
+
+                services.AddDbContext<AppDbContext>(o => o.UseNpgsql(connectionString, s => s.MigrationsAssembly("Grassroots.Migrations.Postgres")));
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider {provider}.");
+        }
+
+        return services;
+    }
+
+    public static string ResolveSqlite(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var source = builder.DataSource;
+        var inMemory = builder.Mode == SqliteOpenMode.Memory || source == ":memory:" || string.IsNullOrEmpty(source);
+        if (!inMemory)
+        {
+            if (!Path.IsPathRooted(source))
+            {
+                source = Path.GetFullPath(Path.Combine(contentRoot, source));
+                builder.DataSource = source;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        }
+
+        return builder.ToString();
+    }
+}

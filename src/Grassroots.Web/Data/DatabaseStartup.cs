@@ -1,0 +1,60 @@
+using Grassroots.Data;
+using Grassroots.Web.Features.Demo;
+using Grassroots.Web.Features.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Grassroots.Web.Data;
+
+/// <summary>What happens before the server takes requests: migrate the embedded database, seed a new one, load the registry.</summary>
+public static class DatabaseStartup
+{
+    public static async Task PrepareAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var sp = scope.ServiceProvider;
+            var db = sp.GetRequiredService<AppDbContext>();
+            var provider = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+            var demo = sp.GetRequiredService<IOptions<DemoOptions>>().Value;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Grassroots.Startup");
+
+            var scale = demo.Scale;
+            if (provider == DatabaseProvider.Sqlite)
+            {
+                var isNew = !(await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any();
+                await MigrateAsync(db, cancellationToken);
+                if (isNew)
+                {
+                    scale ??= DemoScale.City;
+                }
+                else
+                {
+                    scale = null;
+                }
+            }
+            else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            {
+                throw new InvalidOperationException("The PostgreSQL database is not up to date: run the 'migrate' verb first (dotnet Grassroots.Web.dll migrate).");
+            }
+
+            if (scale is { } s and not DemoScale.None && !await db.Regions.AnyAsync(cancellationToken))
+            {
+                logger.LogInformation("New database: seeding the demo city ({Scale}).", s);
+                await sp.GetRequiredService<DemoSeeder>().SeedAsync(s, demo.Seed, cancellationToken);
+            }
+        }
+
+        await services.GetRequiredService<RegistryCache>().ReloadAsync(cancellationToken);
+    }
+
+    public static async Task MigrateAsync(AppDbContext db, CancellationToken cancellationToken = default)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers go on while the one writer commits; the setting stays with the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+}

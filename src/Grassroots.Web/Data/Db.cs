@@ -1,0 +1,18 @@
+using Grassroots.Data;
+using Grassroots.Web.Features.Registry;
+using Microsoft.EntityFrameworkCore;
+
+namespace Grassroots.Web.Data;
+
+/// <summary>The entity sets of the model, as properties of the one DbContext.</summary>
+public static class Db
+{
+    extension(AppDbContext db)
+    {
+        public DbSet<Region> Regions => db.Set<Region>();
+        public DbSet<Grid> Grids => db.Set<Grid>();
+        public DbSet<Compound> Compounds => db.Set<Compound>();
+        public DbSet<PartyOrg> Orgs => db.Set<PartyOrg>();
+        public DbSet<Person> People => db.Set<Person>();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Grassroots.Data;
+using Grassroots.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Grassroots.Web.Features.Demo;
+
+public sealed class DemoOptions
+{
+    /// <summary>What a new embedded database is seeded with; PostgreSQL is seeded only when this is set.</summary>
+    public DemoScale? Scale { get; set; }
+
+    public int Seed { get; set; } = 2026;
+}
+
+/// <summary>Generates the demo city and stores it in one transaction.</summary>
+public sealed class DemoSeeder(AppDbContext db, ILogger<DemoSeeder> logger)
+{
+    public async Task<DemoCity> SeedAsync(DemoScale scale, int seed, CancellationToken cancellationToken = default)
+    {
+        if (await db.Regions.AnyAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The database already holds regions; the demo city is seeded only into an empty registry.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        logger.LogInformation("Generating the demo city at scale {Scale} with seed {Seed}", scale, seed);
+        var city = DemoCityGenerator.Generate(seed, scale, new Progress<string>(d => logger.LogInformation("  drawing {District}", d)));
+        logger.LogInformation(
+            "Generated {Regions} regions, {Grids} grids, {Compounds} compounds, {Orgs} organisations, {People} people in {Elapsed:F1} s",
+            city.Regions.Count, city.Grids.Count, city.Compounds.Count, city.Orgs.Count, city.People.Count, clock.Elapsed.TotalSeconds);
+
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await SaveInBatches(city.Regions.OrderBy(r => r.Path.Length), "regions", cancellationToken);
+        await SaveInBatches(city.Orgs.OrderBy(o => o.Path.Length), "organisations", cancellationToken);
+        await SaveInBatches(city.Grids, "grids", cancellationToken);
+        await SaveInBatches(city.Compounds, "compounds", cancellationToken);
+        await SaveInBatches(city.People, "people", cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        logger.LogInformation("Demo city stored in {Elapsed:F1} s", clock.Elapsed.TotalSeconds);
+        return city;
+    }
+
+    private async Task SaveInBatches<T>(IEnumerable<T> rows, string what, CancellationToken cancellationToken)
+        where T : class
+    {
+        var count = 0;
+        foreach (var chunk in rows.Chunk(5000))
+        {
+            db.Set<T>().AddRange(chunk);
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            count += chunk.Length;
+        }
+
+        logger.LogInformation("  stored {Count} {What}", count, what);
+    }
+}

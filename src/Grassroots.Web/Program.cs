@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using Grassroots.Web.Cli;
+using Grassroots.Web.Data;
+using Grassroots.Web.Features.Common;
+using Grassroots.Web.Features.Demo;
+using Grassroots.Web.Features.Registry;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddGrassrootsDatabase(builder.Configuration, builder.Environment);
+builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
+builder.Services.AddScoped<DemoSeeder>();
+builder.Services.AddSingleton<RegistryCache>();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+builder.Services.AddRequestLocalization(o =>
+{
+    CultureInfo[] cultures = [new("zh-CN"), new("en-US")];
+    o.SetDefaultCulture("zh-CN");
+    o.SupportedCultures = cultures;
+    o.SupportedUICultures = cultures;
+    o.FallBackToParentUICultures = true;
+    o.FallBackToParentCultures = true;
+});
+
+var app = builder.Build();
+
+if (CommandLine.VerbOf(args) is { } verb)
+{
+    return await CommandLine.RunAsync(app.Services, verb, args);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRequestLocalization();
+
+app.MapOpenApi();
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("Grassroots 基层治理 API"));
+app.MapGet("/", () => TypedResults.Redirect("/api-docs")).ExcludeFromDescription();
+app.MapHealthApi();
+app.MapRegistryApi();
+
+await DatabaseStartup.PrepareAsync(app.Services);
+await app.RunAsync();
+return 0;
+
+public partial class Program;
