@@ -13,15 +13,15 @@ public enum DatabaseProvider
 public sealed class DatabaseOptions
 {
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Apply migrations at start: yes on the embedded SQLite default, no on PostgreSQL (use the migrate verb).</summary>
+    public bool? MigrateOnStart { get; set; }
 }
 
 public static class DatabaseSetup
 {
     public const string ConnectionName = "Grassroots";
     public const string DefaultSqlite = "Data Source=App_Data/grassroots.db";
-
-    public static DatabaseProvider ProviderFrom(IConfiguration configuration) =>
-        configuration.GetSection("Database").Get<DatabaseOptions>()?.Provider ?? DatabaseProvider.Sqlite;
 
     /// <summary>
     /// Registers the DbContext on the configured provider. A relative SQLite file is placed under the
@@ -30,9 +30,14 @@ public static class DatabaseSetup
     public static IServiceCollection AddGrassrootsDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         AppDbContext.UseModelFrom(typeof(DatabaseSetup).Assembly);
-        var provider = ProviderFrom(configuration);
+        var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var provider = options.Provider;
         var connectionString = configuration.GetConnectionString(ConnectionName);
-        services.Configure<DatabaseOptions>(o => o.Provider = provider);
+        services.Configure<DatabaseOptions>(o =>
+        {
+            o.Provider = provider;
+            o.MigrateOnStart = options.MigrateOnStart ?? provider == DatabaseProvider.Sqlite;
+        });
 
         switch (provider)
         {

@@ -15,27 +15,25 @@ public static class DatabaseStartup
         {
             var sp = scope.ServiceProvider;
             var db = sp.GetRequiredService<AppDbContext>();
-            var provider = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var demo = sp.GetRequiredService<IOptions<DemoOptions>>().Value;
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Grassroots.Startup");
 
             var scale = demo.Scale;
-            if (provider == DatabaseProvider.Sqlite)
+            if (options.MigrateOnStart == true)
             {
                 var isNew = !(await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any();
                 await MigrateAsync(db, cancellationToken);
-                if (isNew)
+
+                // A new embedded database gets the city-scale demo unless told otherwise; PostgreSQL only when asked.
+                if (isNew && options.Provider == DatabaseProvider.Sqlite)
                 {
                     scale ??= DemoScale.City;
-                }
-                else
-                {
-                    scale = null;
                 }
             }
             else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
             {
-                throw new InvalidOperationException("The PostgreSQL database is not up to date: run the 'migrate' verb first (dotnet Grassroots.Web.dll migrate).");
+                throw new InvalidOperationException("The database is not up to date: run the 'migrate' verb first (dotnet Grassroots.Web.dll migrate).");
             }
 
             if (scale is { } s and not DemoScale.None && !await db.Regions.AnyAsync(cancellationToken))

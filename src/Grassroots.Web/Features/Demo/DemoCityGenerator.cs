@@ -88,7 +88,8 @@ public static class DemoCityGenerator
         var sectorOrgs = builder.AddSectorCommittees(cityOrg);
 
         // Districts tile the outline; the seven sites are real, so the shapes do not depend on the scale.
-        var districtCells = Tile(outline, [.. Districts.Select(d => new Coordinate(d.Lon, d.Lat))]);
+        var root = new Node(outline, [.. Districts.Select(d => new Coordinate(d.Lon, d.Lat))]);
+        var districtCells = Tile(outline, root.Sites);
         var streets = ReadStreets();
         for (var d = 0; d < Districts.Length; d++)
         {
@@ -106,7 +107,8 @@ public static class DemoCityGenerator
             var districtOrg = builder.AddOrg(seedRow.Code, districtOrgName, OrgKind.Committee, Sector.Organ, cityOrg, district.Code, members: 60 + random.Next(40));
 
             var rows = streets.Where(s => s.DistrictCode == seedRow.Code).OrderBy(s => s.Code, StringComparer.Ordinal).ToList();
-            var streetCells = Tile(districtCells[d], Spread(districtCells[d], rows.Count, random));
+            var districtNode = root.Children[d] = new Node(districtCells[d], Spread(districtCells[d], rows.Count, random)) { Region = district };
+            var streetCells = Tile(districtCells[d], districtNode.Sites);
             for (var s = 0; s < rows.Count; s++)
             {
                 var row = rows[s];
@@ -120,17 +122,22 @@ public static class DemoCityGenerator
                     districtOrg,
                     street.Code,
                     members: 40 + random.Next(60));
-                BuildStreet(builder, shape, street, streetOrg, streetCells[s], sectorOrgs, random);
+                var streetNode = districtNode.Children[s] = new Node(streetCells[s], []) { Region = street };
+                BuildStreet(builder, shape, streetNode, streetOrg, sectorOrgs, random);
             }
         }
 
+        progress?.Report("…");
+        MakeExact(root, cityRegion, shape.Districts.Length == Districts.Length);
         return city;
     }
 
-    private static void BuildStreet(Builder builder, ScaleShape shape, Region street, PartyOrg streetOrg, Geometry area, PartyOrg[] sectorOrgs, Random random)
+    private static void BuildStreet(Builder builder, ScaleShape shape, Node node, PartyOrg streetOrg, PartyOrg[] sectorOrgs, Random random)
     {
+        var street = node.Region!;
         var count = random.Next(shape.CommunitiesMin, shape.CommunitiesMax + 1);
-        var cells = Tile(area, Spread(area, count, random));
+        node.Init(Spread(node.Area, count, random));
+        var cells = Tile(node.Area, node.Sites);
         var names = new HashSet<string>(StringComparer.Ordinal);
         int nextCommunity = 1, nextVillage = 200;
         for (var c = 0; c < cells.Length; c++)
@@ -161,24 +168,28 @@ public static class DemoCityGenerator
                 communityOrg.Name = $"中共{street.Name}{name}总支部委员会";
             }
 
-            BuildCommunity(builder, shape, community, communityOrg, cells[c], village, sectorOrgs, random);
+            var communityNode = node.Children[c] = new Node(cells[c], []) { Region = community };
+            BuildCommunity(builder, shape, communityNode, communityOrg, village, sectorOrgs, random);
         }
     }
 
-    private static void BuildCommunity(Builder builder, ScaleShape shape, Region community, PartyOrg communityOrg, Geometry area, bool village, PartyOrg[] sectorOrgs, Random random)
+    private static void BuildCommunity(Builder builder, ScaleShape shape, Node node, PartyOrg communityOrg, bool village, PartyOrg[] sectorOrgs, Random random)
     {
+        var community = node.Region!;
         var count = village
             ? random.Next(shape.RuralGridsMin, shape.RuralGridsMax + 1)
             : random.Next(shape.UrbanGridsMin, shape.UrbanGridsMax + 1);
-        var cells = Tile(area, Spread(area, count, random));
-        var ordered = NumberWestToEastNorthToSouth(cells, area);
+        node.Init(Spread(node.Area, count, random));
+        var cells = Tile(node.Area, node.Sites);
+        var ordered = NumberWestToEastNorthToSouth(cells, node.Area);
         var branchSeq = 1;
         var grids = new List<(Grid Grid, Geometry Shape)>();
         for (var g = 0; g < ordered.Length; g++)
         {
-            var shapeOfGrid = ordered[g];
+            var shapeOfGrid = cells[ordered[g]];
             var code = community.Code + (g + 1).ToString("D3", CultureInfo.InvariantCulture);
             var grid = builder.AddGrid(code, $"{community.Name}第{g + 1}网格", community, shapeOfGrid);
+            node.Children[ordered[g]] = new Node(shapeOfGrid, []) { Grid = grid };
             grids.Add((grid, shapeOfGrid));
 
             if (!village && random.NextDouble() < 0.06)
@@ -246,17 +257,163 @@ public static class DemoCityGenerator
         grid.ResponsibleOrgCode = org.Code;
     }
 
-    /// <summary>Orders cells north→south in rows, west→east within a row, as grid codes are numbered.</summary>
-    private static Geometry[] NumberWestToEastNorthToSouth(Geometry[] cells, Geometry area)
+    /// <summary>Positions of the cells north→south in rows, west→east within a row, as grid codes are numbered.</summary>
+    private static int[] NumberWestToEastNorthToSouth(Geometry[] cells, Geometry area)
     {
         var env = area.EnvelopeInternal;
         var rows = Math.Max(1, (int)Math.Round(Math.Sqrt(cells.Length)));
         var rowHeight = env.Height / rows;
         return [.. cells
-            .Select(c => (Cell: c, Centre: c.Centroid.Coordinate))
+            .Select((c, i) => (Index: i, Centre: c.Centroid.Coordinate))
             .OrderBy(c => Math.Min(rows - 1, (int)((env.MaxY - c.Centre.Y) / rowHeight)))
             .ThenBy(c => c.Centre.X)
-            .Select(c => c.Cell)];
+            .Select(c => c.Index)];
+    }
+
+    /// <summary>
+    /// A level of the drawing: an area, the sites of its children, and the children. Each child is the
+    /// part of the area nearer its site than any sibling's.
+    /// </summary>
+    private sealed class Node(Geometry area, Coordinate[] sites)
+    {
+        public Geometry Area { get; } = area;
+        public Coordinate[] Sites { get; private set; } = sites;
+        public Node?[] Children { get; private set; } = new Node?[sites.Length];
+        public Region? Region { get; init; }
+        public Grid? Grid { get; init; }
+
+        public void Init(Coordinate[] childSites)
+        {
+            Sites = childSites;
+            Children = new Node?[childSites.Length];
+        }
+
+        public int Nearest(Coordinate p)
+        {
+            var best = 0;
+            for (var i = 1; i < Sites.Length; i++)
+            {
+                if (Sites[i].Distance(p) < Sites[best].Distance(p))
+                {
+                    best = i;
+                }
+            }
+
+            return best;
+        }
+    }
+
+    /// <summary>
+    /// Redraws every polygon from one planar partition, so that tiles at every level share their edges
+    /// exactly: the Voronoi edges of all levels are noded together (snap-rounded to 1e-7°), polygonised
+    /// into faces, each face goes to the grid whose sites are nearest at every level, and every region
+    /// is the union of its grids' faces.
+    /// </summary>
+    private static void MakeExact(Node root, Region cityRegion, bool wholeCity)
+    {
+        var lines = new List<Geometry> { root.Area.Boundary };
+        CollectEdges(root, lines);
+        var flat = lines.SelectMany(l => NetTopologySuite.Geometries.Utilities.LinearComponentExtracter.GetLines(l)).ToList();
+        var noded = NetTopologySuite.Operation.OverlayNG.UnaryUnionNG.Union(Geo.Factory.BuildGeometry(flat), Geo.Precision);
+        var polygonizer = new NetTopologySuite.Operation.Polygonize.Polygonizer();
+        polygonizer.Add(noded);
+
+        var faces = new Dictionary<Node, List<Geometry>>();
+        foreach (var face in polygonizer.GetPolygons())
+        {
+            var p = face.InteriorPoint.Coordinate;
+            Node? node = root;
+            while (node is { Grid: null })
+            {
+                node = node.Sites.Length == 0 ? null : node.Children[node.Nearest(p)];
+            }
+
+            if (node is not null)
+            {
+                if (!faces.TryGetValue(node, out var list))
+                {
+                    faces[node] = list = [];
+                }
+
+                list.Add(face);
+            }
+        }
+
+        var shape = Rebuild(root, faces);
+        if (wholeCity && shape is not null)
+        {
+            SetShape(cityRegion, shape);
+        }
+    }
+
+    private static void CollectEdges(Node node, List<Geometry> lines)
+    {
+        if (node.Sites.Length >= 2)
+        {
+            var builder = new VoronoiDiagramBuilder();
+            builder.SetSites(node.Sites);
+            var env = new Envelope(node.Area.EnvelopeInternal);
+            env.ExpandBy(Math.Max(env.Width, env.Height));
+            builder.ClipEnvelope = env;
+            var diagram = builder.GetDiagram(Geo.Factory);
+            var edges = Geo.Factory.BuildGeometry(Enumerable.Range(0, diagram.NumGeometries).Select(i => diagram.GetGeometryN(i).Boundary));
+
+            // Clipped to a slightly larger area, the edges cross the parent's boundary and are noded onto
+            // it; the overshooting stubs are dangles that polygonising drops.
+            lines.Add(OverlayNG.Overlay(edges, node.Area.Buffer(1e-6), SpatialFunction.Intersection, Geo.Precision));
+        }
+
+        foreach (var child in node.Children)
+        {
+            if (child is not null)
+            {
+                CollectEdges(child, lines);
+            }
+        }
+    }
+
+    private static Geometry? Rebuild(Node node, Dictionary<Node, List<Geometry>> faces)
+    {
+        Geometry? shape;
+        if (node.Grid is not null)
+        {
+            var own = faces.GetValueOrDefault(node) ?? throw new InvalidOperationException($"Grid {node.Grid.Code} got no face.");
+            shape = own.Count == 1 ? own[0] : NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(own);
+            SetShape(node.Grid, shape);
+            return shape;
+        }
+
+        var parts = node.Children.Select(c => c is null ? null : Rebuild(c, faces)).OfType<Geometry>().ToList();
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+
+        shape = parts.Count == 1 ? parts[0] : NetTopologySuite.Operation.Union.CascadedPolygonUnion.Union(parts);
+        if (node.Region is not null)
+        {
+            SetShape(node.Region, shape);
+        }
+
+        return shape;
+    }
+
+    private static void SetShape(Region region, Geometry shape)
+    {
+        shape.SRID = Geo.Wgs84;
+        var env = shape.EnvelopeInternal;
+        region.Boundary = Geo.ToWkb(shape);
+        (region.MinLon, region.MinLat, region.MaxLon, region.MaxLat) = (env.MinX, env.MinY, env.MaxX, env.MaxY);
+        region.AreaM2 = Math.Round(Geo.AreaM2(shape), 1);
+    }
+
+    private static void SetShape(Grid grid, Geometry shape)
+    {
+        shape.SRID = Geo.Wgs84;
+        var env = shape.EnvelopeInternal;
+        grid.Boundary = Geo.ToWkb(shape);
+        (grid.MinLon, grid.MinLat, grid.MaxLon, grid.MaxLat) = (env.MinX, env.MinY, env.MaxX, env.MaxY);
+        grid.AreaM2 = Math.Round(Geo.AreaM2(shape), 1);
     }
 
     private static RegionKind StreetKind(string code, string name)

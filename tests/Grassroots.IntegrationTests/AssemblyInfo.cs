@@ -1,0 +1,3 @@
+using Grassroots.IntegrationTests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(SmallCityApp))]

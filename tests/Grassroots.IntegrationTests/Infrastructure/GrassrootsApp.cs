@@ -1,0 +1,61 @@
+using Grassroots.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grassroots.IntegrationTests.Infrastructure;
+
+/// <summary>The application over HTTP on a database of its own, seeded with the demo city at the given scale.</summary>
+public class GrassrootsApp(string demoScale) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private TestDatabase? database;
+
+    public TestDatabase Database => database ?? throw new InvalidOperationException("Not initialised.");
+
+    public async ValueTask InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync();
+
+        // Starting the server runs the migrations and the seed before the first request.
+        _ = Server;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Database.Provider);
+        builder.UseSetting("Database:MigrateOnStart", "true");
+        builder.UseSetting("ConnectionStrings:Grassroots", Database.ConnectionString);
+        builder.UseSetting("Demo:Scale", demoScale);
+        builder.UseSetting("Demo:Seed", "7");
+    }
+
+    public T WithDb<T>(Func<AppDbContext, T> query)
+    {
+        using var scope = Services.CreateScope();
+        return query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (database is not null)
+        {
+            await database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The small demo city (梁溪区 and 新吴区), shared by the read-only tests of the whole assembly.</summary>
+public sealed class SmallCityApp() : GrassrootsApp("Small");
+
+/// <summary>An empty registry, for tests that write.</summary>
+public sealed class EmptyApp() : GrassrootsApp("None");
