@@ -33,9 +33,10 @@ if (CommandLine.VerbOf(args) is { } verb)
     return await CommandLine.RunAsync(app.Services, verb, args);
 }
 
+// Localisation first, so that problems written on the way out speak the request's language too.
+app.UseRequestLocalization();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRequestLocalization();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("Grassroots 基层治理 API"));
