@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of Grassroots: unit tests, then the integration suite on SQLite and again on a
-# throwaway PostgreSQL. Installs what it needs when missing (PostgreSQL through apt). Ends with one
-# line: "N passed, N failed, N skipped".
+# Runs every test of Grassroots: unit tests, the integration suite on SQLite and again on a
+# throwaway PostgreSQL, and the browser tests in Debian's Chromium. Installs what it needs when
+# missing (PostgreSQL and Chromium, through apt). Ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -10,8 +10,10 @@ config=${CONFIGURATION:-Release}
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+chromium_path=${CHROMIUM_PATH:-/usr/bin/chromium}
 missing=()
 [ -x "$(pg_bin)/initdb" ] || missing+=(postgresql)
+[ -x "$chromium_path" ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} …"
   sudo_if_needed apt-get update -qq
@@ -68,6 +70,7 @@ run() {
 run "unit" tests/Grassroots.UnitTests/Grassroots.UnitTests.csproj X=1
 run "integration on SQLite" tests/Grassroots.IntegrationTests/Grassroots.IntegrationTests.csproj GRASSROOTS_TEST_DB=Sqlite
 run "integration on PostgreSQL" tests/Grassroots.IntegrationTests/Grassroots.IntegrationTests.csproj GRASSROOTS_TEST_DB=Postgres
+run "browser (Chromium)" tests/Grassroots.BrowserTests/Grassroots.BrowserTests.csproj CHROMIUM_PATH="$chromium_path"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -38,9 +38,11 @@ app.UseRequestLocalization();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
+app.UseDefaultFiles();
+app.UseStaticFiles();
+
 app.MapOpenApi();
-app.MapScalarApiReference("/api-docs", o => o.WithTitle("Grassroots 基层治理 API"));
-app.MapGet("/", () => TypedResults.Redirect("/api-docs")).ExcludeFromDescription();
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("Grassroots 基层治理 API").DisableDefaultFonts());
 app.MapHealthApi();
 app.MapRegistryApi();
 

@@ -16,9 +16,11 @@ public class GrassrootsApp(string demoScale) : WebApplicationFactory<Program>, I
     {
         database = await TestDatabase.CreateAsync();
 
-        // Starting the server runs the migrations and the seed before the first request.
-        _ = Server;
+        Start();
     }
+
+    /// <summary>Starts the server, which runs the migrations and the seed before the first request.</summary>
+    protected virtual void Start() => _ = Server;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
