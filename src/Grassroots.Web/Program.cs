@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using Grassroots.Web.Cli;
 using Grassroots.Web.Data;
+using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Registry;
@@ -13,6 +14,8 @@ builder.Services.AddGrassrootsDatabase(builder.Configuration, builder.Environmen
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddSingleton<RegistryCache>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddAudit();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
@@ -45,6 +48,7 @@ app.MapOpenApi();
 app.MapScalarApiReference("/api-docs", o => o.WithTitle("Grassroots 基层治理 API").DisableDefaultFonts());
 app.MapHealthApi();
 app.MapRegistryApi();
+app.MapAuditApi();
 
 await DatabaseStartup.PrepareAsync(app.Services);
 await app.RunAsync();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Grassroots.Data;
 using Grassroots.Web.Data;
+using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Demo;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,7 +13,7 @@ namespace Grassroots.Web.Cli;
 /// </summary>
 public static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "demo", "help"];
+    private static readonly string[] Verbs = ["migrate", "demo", "verify", "help"];
 
     public static string? VerbOf(string[] args) =>
         args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase) ? args[0].ToLowerInvariant() : null;
@@ -25,6 +26,7 @@ public static partial class CommandLine
             {
                 "migrate" => await Migrate(services),
                 "demo" => await Demo(services, args),
+                "verify" => await Verify(services),
                 _ => Help(),
             };
         }
@@ -41,6 +43,7 @@ public static partial class CommandLine
             Grassroots 基层治理 — command-line verbs
 
               migrate                                  apply database migrations (SQLite or PostgreSQL, as configured)
+              verify                                   walk the audit trail's hash chain; exit 1 naming the first entry altered, removed or inserted
               demo [--scale small|city|large] [--seed N]
                                                        migrate, then seed the demo city into an empty registry
               import <regions|grids|orgs|compounds|people> <file>
@@ -83,6 +86,20 @@ public static partial class CommandLine
         var city = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(scale, seed);
         Console.WriteLine($"Seeded the {scale} demo city (seed {seed}): {city.Regions.Count} regions, {city.Grids.Count} grids, {city.Compounds.Count} compounds, {city.Orgs.Count} organisations, {city.People.Count} people.");
         return 0;
+    }
+
+    private static async Task<int> Verify(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<VerifyAudit>().RunAsync();
+        if (result.Intact)
+        {
+            Console.WriteLine($"审计链完整 The audit trail is intact: {result.Entries} entries, head {result.Head}.");
+            return 0;
+        }
+
+        Console.WriteLine($"审计链被破坏 The audit trail is broken at entry {result.FirstBadSeq} ({result.Fault}): {result.Explanation}");
+        return 1;
     }
 
     internal static string? Option(string[] args, string name)

@@ -1,4 +1,5 @@
 using Grassroots.Data;
+using Grassroots.Web.Features.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,6 +34,7 @@ public static class DatabaseSetup
         var options = configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
         var provider = options.Provider;
         var connectionString = configuration.GetConnectionString(ConnectionName);
+        services.AddSingleton<AuditChainInterceptor>();
         services.Configure<DatabaseOptions>(o =>
         {
             o.Provider = provider;
@@ -43,7 +45,9 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 connectionString = ResolveSqlite(connectionString ?? DefaultSqlite, environment.ContentRootPath);
-                services.AddDbContext<AppDbContext>(o => o.UseSqlite(connectionString, s => s.MigrationsAssembly("Grassroots.Migrations.Sqlite")));
+                services.AddDbContext<AppDbContext>((sp, o) => o
+                    .UseSqlite(connectionString, s => s.MigrationsAssembly("Grassroots.Migrations.Sqlite"))
+                    .AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
                 if (string.IsNullOrWhiteSpace(connectionString))
@@ -51,7 +55,9 @@ public static class DatabaseSetup
                     throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Grassroots is empty.");
                 }
 
-                services.AddDbContext<AppDbContext>(o => o.UseNpgsql(connectionString, s => s.MigrationsAssembly("Grassroots.Migrations.Postgres")));
+                services.AddDbContext<AppDbContext>((sp, o) => o
+                    .UseNpgsql(connectionString, s => s.MigrationsAssembly("Grassroots.Migrations.Postgres"))
+                    .AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider {provider}.");
