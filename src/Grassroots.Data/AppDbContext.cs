@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -9,7 +10,7 @@ namespace Grassroots.Data;
 /// folders of the application; the model is built from every <see cref="IEntityTypeConfiguration{T}"/>
 /// in the assemblies registered through <see cref="UseModelFrom"/>.
 /// </summary>
-public class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<Account>(options)
 {
     private static Assembly[] modelAssemblies = [];
 
@@ -21,16 +22,17 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(op
         }
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
         if (modelAssemblies.Length == 0)
         {
             throw new InvalidOperationException("No model assembly registered: call AppDbContext.UseModelFrom at start.");
         }
 
+        base.OnModelCreating(builder);
         foreach (var assembly in modelAssemblies)
         {
-            modelBuilder.ApplyConfigurationsFromAssembly(assembly);
+            builder.ApplyConfigurationsFromAssembly(assembly);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using Grassroots.Web.Cli;
 using Grassroots.Web.Data;
+using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
@@ -16,6 +17,10 @@ builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddSingleton<RegistryCache>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddAudit();
+builder.Services.AddAccounts(builder.Configuration);
+builder.Services.AddScoped<CreateAccount>();
+builder.WebHost.ConfigureKestrel((context, kestrel) =>
+    kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
@@ -41,12 +46,24 @@ app.UseRequestLocalization();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseCookieAntiforgery();
+app.UseRateLimiter();
 
-app.MapOpenApi();
-app.MapScalarApiReference("/api-docs", o => o.WithTitle("Grassroots 基层治理 API").DisableDefaultFonts());
+app.MapOpenApi().Public();
+app.MapScalarApiReference("/api-docs", o => o.WithTitle("Grassroots 基层治理 API").DisableDefaultFonts()).Public();
 app.MapHealthApi();
+app.MapAuthApi();
+app.MapAdminApi();
 app.MapRegistryApi();
 app.MapAuditApi();
 

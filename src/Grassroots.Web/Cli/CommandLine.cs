@@ -13,7 +13,7 @@ namespace Grassroots.Web.Cli;
 /// </summary>
 public static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "demo", "verify", "help"];
+    private static readonly string[] Verbs = ["migrate", "demo", "verify", "create-admin", "help"];
 
     public static string? VerbOf(string[] args) =>
         args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase) ? args[0].ToLowerInvariant() : null;
@@ -27,6 +27,7 @@ public static partial class CommandLine
                 "migrate" => await Migrate(services),
                 "demo" => await Demo(services, args),
                 "verify" => await Verify(services),
+                "create-admin" => await CreateAdmin(services, args),
                 _ => Help(),
             };
         }
@@ -43,6 +44,7 @@ public static partial class CommandLine
             Grassroots 基层治理 — command-line verbs
 
               migrate                                  apply database migrations (SQLite or PostgreSQL, as configured)
+              create-admin <username> [--region CODE]  create an administrator (password from GRASSROOTS_ADMIN_PASSWORD or standard input)
               verify                                   walk the audit trail's hash chain; exit 1 naming the first entry altered, removed or inserted
               demo [--scale small|city|large] [--seed N]
                                                        migrate, then seed the demo city into an empty registry
@@ -85,6 +87,38 @@ public static partial class CommandLine
         await DatabaseStartup.MigrateAsync(db);
         var city = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(scale, seed);
         Console.WriteLine($"Seeded the {scale} demo city (seed {seed}): {city.Regions.Count} regions, {city.Grids.Count} grids, {city.Compounds.Count} compounds, {city.Orgs.Count} organisations, {city.People.Count} people.");
+        return 0;
+    }
+
+    private static async Task<int> CreateAdmin(IServiceProvider services, string[] args)
+    {
+        var username = args.Length > 1 && !args[1].StartsWith('-') ? args[1] : throw new InvalidOperationException("Usage: create-admin <username> [--region CODE]");
+        var password = Environment.GetEnvironmentVariable("GRASSROOTS_ADMIN_PASSWORD");
+        if (string.IsNullOrEmpty(password))
+        {
+            Console.Write("Password 密码: ");
+            password = Console.ReadLine();
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var region = Option(args, "--region")
+            ?? await db.Set<Features.Registry.Region>().Where(r => r.ParentCode == null).Select(r => r.Code).FirstOrDefaultAsync()
+            ?? throw new InvalidOperationException("No region yet: import the regions (or seed a demo) first, or give --region.");
+        CurrentActor.ActAs("cli:" + Environment.UserName, "cli");
+        var (account, problems) = await scope.ServiceProvider.GetRequiredService<Features.Accounts.CreateAccount>()
+            .RunAsync(new Features.Accounts.NewAccount(username, "管理员", password, [Features.Accounts.Roles.Administrator], region));
+        if (account is null)
+        {
+            foreach (var p in problems)
+            {
+                await Console.Error.WriteLineAsync($"{p.Field}: {p.Message}");
+            }
+
+            return 1;
+        }
+
+        Console.WriteLine($"Created the administrator {account.UserName} at {account.RegionCode}.");
         return 0;
     }
 

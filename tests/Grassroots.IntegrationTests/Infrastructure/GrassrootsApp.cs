@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Grassroots.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -30,6 +31,26 @@ public class GrassrootsApp(string demoScale) : WebApplicationFactory<Program>, I
         builder.UseSetting("ConnectionStrings:Grassroots", Database.ConnectionString);
         builder.UseSetting("Demo:Scale", demoScale);
         builder.UseSetting("Demo:Seed", "7");
+    }
+
+    private readonly Dictionary<string, string> tokens = new(StringComparer.Ordinal);
+
+    /// <summary>A client signed in as a demo account with a bearer token (password Grassroots@2026).</summary>
+    public async Task<HttpClient> ClientAsync(string username, string password = "Grassroots@2026")
+    {
+        if (!tokens.TryGetValue(username, out var token))
+        {
+            using var anonymous = CreateClient();
+            var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { username, password });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"Sign-in as {username} failed: {(int)response.StatusCode} {body}");
+            token = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!;
+            tokens[username] = token;
+        }
+
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public T WithDb<T>(Func<AppDbContext, T> query)

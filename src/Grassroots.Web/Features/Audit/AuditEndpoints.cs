@@ -1,5 +1,5 @@
 using Grassroots.Data;
-using Grassroots.Web.Features.Common;
+using Grassroots.Web.Features.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,9 +22,9 @@ public static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/audit").WithTags("Audit").AddEndpointFilter<LoopbackOnly>();
-        api.MapGet("/", List).WithSummary("Audit entries, newest first, optionally for one target.");
-        api.MapGet("/verify", Verify).WithSummary("Walks the hash chain and names the first entry that was altered, removed or inserted.");
+        var api = app.MapGroup("/api/audit").WithTags("Audit");
+        api.MapGet("/", List).Require(Permission.ViewAudit).WithSummary("Audit entries, newest first, optionally for one target.");
+        api.MapGet("/verify", Verify).Require(Permission.VerifyAudit).WithSummary("Walks the hash chain and names the first entry that was altered, removed or inserted.");
         return app;
     }
 

@@ -1,5 +1,6 @@
 using Grassroots.Data;
 using Grassroots.Web.Data;
+using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", Health).WithTags("Platform").WithSummary("Whether the server and its database answer.");
+        app.MapGet("/health", Health).Public().WithTags("Platform").WithSummary("Whether the server and its database answer.");
         return app;
     }
 

@@ -66,6 +66,8 @@ public static class Problems
             context.ProblemDetails.Type = TypePrefix + "http-" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.ProblemDetails.Detail ??= status switch
             {
+                401 => Text.Pick("请先登录（Cookie、Bearer 令牌或 API 密钥）。", "Sign in first (cookie, bearer token or API key)."),
+                403 => Text.Pick("当前账号的角色无权执行此操作。", "The account's roles do not allow this action."),
                 404 => Text.Pick("请求的地址不存在。", "No resource at this address."),
                 405 => Text.Pick("该地址不支持此请求方法。", "This address does not accept this method."),
                 500 => Text.Pick("服务器处理请求时出错，已记录日志。", "The server failed to handle the request; the error was logged."),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Grassroots.Data;
 using Grassroots.Web.Data;
+using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,7 +16,7 @@ public sealed class DemoOptions
 }
 
 /// <summary>Generates the demo city and stores it in one transaction.</summary>
-public sealed class DemoSeeder(AppDbContext db, AuditTrail audit, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(AppDbContext db, AuditTrail audit, CreateAccount createAccount, ILogger<DemoSeeder> logger)
 {
     public async Task<DemoCity> SeedAsync(DemoScale scale, int seed, CancellationToken cancellationToken = default)
     {
@@ -41,8 +42,17 @@ public sealed class DemoSeeder(AppDbContext db, AuditTrail audit, ILogger<DemoSe
         var counts = new { scale = scale.ToString(), seed, regions = city.Regions.Count, grids = city.Grids.Count, compounds = city.Compounds.Count, orgs = city.Orgs.Count, people = city.People.Count };
         audit.Record("registry.demo-seed", "registry", counts, $"demo city {scale}, seed {seed}: {counts.regions} regions, {counts.grids} grids, {counts.compounds} compounds, {counts.orgs} organisations, {counts.people} people");
         await db.SaveChangesAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         db.ChangeTracker.AutoDetectChangesEnabled = true;
+        foreach (var account in DemoAccounts.For(city))
+        {
+            var (created, problems) = await createAccount.RunAsync(account, cancellationToken);
+            if (created is null)
+            {
+                throw new InvalidOperationException($"The demo account {account.Username} was refused: {string.Join("; ", problems.Select(p => p.Message))}");
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken);
         logger.LogInformation("Demo city stored in {Elapsed:F1} s", clock.Elapsed.TotalSeconds);
         return city;
     }

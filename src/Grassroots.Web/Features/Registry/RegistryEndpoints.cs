@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using Grassroots.Data;
 using Grassroots.Web.Data;
+using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -15,17 +16,18 @@ public static class RegistryEndpoints
     public static IEndpointRouteBuilder MapRegistryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Registry");
-        api.MapGet("/regions", ListRegions).WithSummary("Child regions of a region; the top level without parent.");
-        api.MapGet("/regions/{code}", GetRegion).WithSummary("A region with its path up to the city.");
-        api.MapGet("/grids", ListGrids)
+        app.MapGet("/api/grids/locate", Locate).Public().RequireRateLimiting(AccountsSetup.PublicLimit).WithTags("Registry")
+            .WithSummary("The grid, community, street, district and responsible organisation at a point (open to residents).");
+        api.MapGet("/regions", ListRegions).Require(Permission.ViewRegistry).WithSummary("Child regions of a region; the top level without parent.");
+        api.MapGet("/regions/{code}", GetRegion).Require(Permission.ViewRegistry).WithSummary("A region with its path up to the city.");
+        api.MapGet("/grids", ListGrids).Require(Permission.ViewRegistry)
             .WithSummary("Current grids as a GeoJSON FeatureCollection, by region subtree and bounding box.")
             .Produces(StatusCodes.Status200OK, contentType: "application/geo+json")
             .ProducesProblem(StatusCodes.Status400BadRequest);
-        api.MapGet("/grids/locate", Locate).WithSummary("The grid, community, street, district and responsible organisation at a point.");
-        api.MapGet("/orgs", ListOrgs).WithSummary("Child organisations; the roots without parent.");
-        api.MapGet("/orgs/{code}", GetOrg).WithSummary("An organisation with its path, secretary and size.");
-        api.MapGet("/compounds", ListCompounds).WithSummary("Residential compounds in a region subtree, in pages.");
-        api.MapGet("/search", Search).WithSummary("Regions, grids, compounds and organisations whose name or code contains the text.");
+        api.MapGet("/orgs", ListOrgs).Require(Permission.ViewRegistry).WithSummary("Child organisations; the roots without parent.");
+        api.MapGet("/orgs/{code}", GetOrg).Require(Permission.ViewRegistry).WithSummary("An organisation with its path, secretary and size.");
+        api.MapGet("/compounds", ListCompounds).Require(Permission.ViewRegistry).WithSummary("Residential compounds in a region subtree, in pages.");
+        api.MapGet("/search", Search).Require(Permission.ViewRegistry).WithSummary("Regions, grids, compounds and organisations whose name or code contains the text.");
         return app;
     }
 

@@ -9,12 +9,35 @@ public class GridMapTests(Browser browser)
 {
     private record struct Point(double X, double Y);
 
-    [Fact]
-    public async Task MapPage_DrawsTheDistrictsGrids_FromThePlatformAlone()
+    private async Task<IPage> SignedInMapAsync(string username = "admin")
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/");
+        await Assertions.Expect(page.Locator("#login")).ToBeVisibleAsync();
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", "Grassroots@2026");
+        await page.ClickAsync("#login button");
         await page.EvaluateAsync("() => window.grassrootsMap.ready");
+        return page;
+    }
+
+    [Fact]
+    public async Task MapPage_AsksForSignIn_AndSaysWhenThePasswordIsWrong()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/");
+        await Assertions.Expect(page.Locator("#login")).ToBeVisibleAsync();
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", "wrong-password");
+        await page.ClickAsync("#login button");
+        await Assertions.Expect(page.Locator("#login-error")).ToContainTextAsync("用户名或密码不正确");
+        Assert.Equal(0, await page.Locator("#map path").CountAsync());
+    }
+
+    [Fact]
+    public async Task MapPage_DrawsTheDistrictsGrids_FromThePlatformAlone()
+    {
+        var page = await SignedInMapAsync();
 
         var districts = await page.Locator("#district option").AllTextContentsAsync();
         Assert.Equal(["梁溪区", "新吴区"], districts);
@@ -31,9 +54,7 @@ public class GridMapTests(Browser browser)
         var community = browser.App.WithDb(db => db.Regions.AsNoTracking().First(r => r.Code == grid.CommunityCode));
         var inside = Geo.FromWkb(grid.Boundary).InteriorPoint;
 
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(browser.BaseUrl + "/");
-        await page.EvaluateAsync("() => window.grassrootsMap.ready");
+        var page = await SignedInMapAsync();
         var at = await page.EvaluateAsync<Point>("([lon, lat]) => window.grassrootsMap.toClient(lon, lat)", new[] { inside.X, inside.Y });
         await page.Mouse.ClickAsync((float)at.X, (float)at.Y);
 
@@ -50,9 +71,7 @@ public class GridMapTests(Browser browser)
     {
         var grid = browser.App.WithDb(db => db.Grids.AsNoTracking().Where(g => g.ValidTo == null && g.Code.StartsWith("320214")).OrderBy(g => g.Code).First());
 
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(browser.BaseUrl + "/");
-        await page.EvaluateAsync("() => window.grassrootsMap.ready");
+        var page = await SignedInMapAsync();
         await page.FillAsync("#q", grid.Name);
         await page.ClickAsync("#search-form button");
         var hit = page.Locator($"#hits li[data-code='{grid.Code}']");

@@ -58,11 +58,22 @@ public class AuditTrailTests(SmallCityApp city)
         Assert.Equal(5, result.Entries);
         Assert.Equal(entries[^1].Hash, result.Head);
 
-        var http = await (await app.CreateClient().GetAsync("/api/audit/verify", Ct)).JsonAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TheAuditApi_ListsByTargetAndVerifies_ForTheRolesAllowed()
+    {
+        var admin = await city.ClientAsync("admin");
+        var http = await (await admin.GetAsync("/api/audit/verify", Ct)).JsonAsync(HttpStatusCode.OK);
         Assert.True(http.GetProperty("intact").GetBoolean());
 
-        var byTarget = await (await app.CreateClient().GetAsync("/api/audit?target=thing:3", Ct)).JsonAsync(HttpStatusCode.OK);
-        Assert.Equal(4, Assert.Single(byTarget.GetProperty("items").EnumerateArray()).GetProperty("seq").GetInt64());
+        var byTarget = await (await admin.GetAsync("/api/audit?target=account:leader", Ct)).JsonAsync(HttpStatusCode.OK);
+        var entry = Assert.Single(byTarget.GetProperty("items").EnumerateArray());
+        Assert.Equal("accounts.create", entry.GetProperty("operation").GetString());
+
+        var forbidden = await (await city.ClientAsync("lx.grid")).GetAsync("/api/audit/verify", Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await city.CreateClient().GetAsync("/api/audit", Ct)).StatusCode);
     }
 
     [Fact]
