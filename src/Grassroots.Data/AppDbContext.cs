@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Reflection;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,8 +11,24 @@ namespace Grassroots.Data;
 /// folders of the application; the model is built from every <see cref="IEntityTypeConfiguration{T}"/>
 /// in the assemblies registered through <see cref="UseModelFrom"/>.
 /// </summary>
-public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<Account>(options)
+public class AppDbContext : IdentityDbContext<Account>
 {
+    private readonly IDataScope? scope;
+
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : this(options, null)
+    {
+    }
+
+    public AppDbContext(DbContextOptions<AppDbContext> options, IDataScope? scope)
+        : base(options) => this.scope = scope;
+
+    /// <summary>
+    /// The region path every scoped query is limited to, read when a query runs; null for work that is not
+    /// done on behalf of a signed-in user (start-up, the command line, public endpoints).
+    /// </summary>
+    public string? ScopePath => scope?.RegionPath;
+
     private static Assembly[] modelAssemblies = [];
 
     public static void UseModelFrom(Assembly assembly)
@@ -34,6 +51,43 @@ public class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbCo
         {
             builder.ApplyConfigurationsFromAssembly(assembly);
         }
+
+        // Data scope is enforced here, once, for every query of every scoped entity.
+        foreach (var type in builder.Model.GetEntityTypes().Select(t => t.ClrType).ToList())
+        {
+            if (typeof(IRegionScoped).IsAssignableFrom(type))
+            {
+                GetType().GetMethod(nameof(ScopeRecords), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(type).Invoke(this, [builder]);
+            }
+            else if (typeof(IRegionNode).IsAssignableFrom(type))
+            {
+                GetType().GetMethod(nameof(ScopeNodes), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(type).Invoke(this, [builder, nameof(IRegionNode.Path)]);
+            }
+            else if (typeof(IServesRegion).IsAssignableFrom(type))
+            {
+                GetType().GetMethod(nameof(ScopeNodes), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(type).Invoke(this, [builder, nameof(IServesRegion.RegionPath)]);
+            }
+        }
+    }
+
+    private void ScopeRecords<T>(ModelBuilder builder)
+        where T : class, IRegionScoped =>
+        builder.Entity<T>().HasQueryFilter(e => ScopePath == null || EF.Property<string?>(e, nameof(IRegionScoped.RegionPath))!.StartsWith(ScopePath));
+
+    private void ScopeNodes<T>(ModelBuilder builder, string pathProperty)
+        where T : class
+    {
+        // e => ScopePath == null || e.<path>.StartsWith(ScopePath) || ScopePath.StartsWith(e.<path>)
+        var e = Expression.Parameter(typeof(T), "e");
+        var path = Expression.Call(typeof(EF), nameof(EF.Property), [typeof(string)], e, Expression.Constant(pathProperty));
+        var scopePath = Expression.Property(Expression.Constant(this), nameof(ScopePath));
+        var startsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+        var body = Expression.OrElse(
+            Expression.Equal(scopePath, Expression.Constant(null, typeof(string))),
+            Expression.OrElse(
+                Expression.AndAlso(Expression.NotEqual(path, Expression.Constant(null, typeof(string))), Expression.Call(path, startsWith, scopePath)),
+                Expression.AndAlso(Expression.NotEqual(path, Expression.Constant(null, typeof(string))), Expression.Call(scopePath, startsWith, path))));
+        builder.Entity<T>().HasQueryFilter(Expression.Lambda<Func<T, bool>>(body, e));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

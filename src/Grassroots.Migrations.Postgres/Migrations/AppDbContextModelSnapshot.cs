@@ -397,6 +397,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasMaxLength(12)
                         .HasColumnType("character varying(12)");
 
+                    b.Property<string>("RegionPath")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("SecretaryCode")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -419,6 +423,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.HasIndex("Path");
 
                     b.HasIndex("RegionCode");
+
+                    b.HasIndex("RegionPath");
 
                     b.ToTable("party_orgs", (string)null);
                 });
@@ -453,6 +459,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasMaxLength(12)
                         .HasColumnType("character varying(12)");
 
+                    b.Property<string>("RegionPath")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -469,6 +479,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.HasIndex("OrgCode");
 
                     b.HasIndex("RegionCode");
+
+                    b.HasIndex("RegionPath");
 
                     b.ToTable("people", (string)null);
                 });

@@ -390,6 +390,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RegionPath")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("SecretaryCode")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -412,6 +416,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex("Path");
 
                     b.HasIndex("RegionCode");
+
+                    b.HasIndex("RegionPath");
 
                     b.ToTable("party_orgs", (string)null);
                 });
@@ -446,6 +452,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RegionPath")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -462,6 +472,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex("OrgCode");
 
                     b.HasIndex("RegionCode");
+
+                    b.HasIndex("RegionPath");
 
                     b.ToTable("people", (string)null);
                 });

@@ -111,6 +111,7 @@ public static class AccountsSetup
         });
 
         services.AddScoped<DataScope>();
+        services.AddScoped<IDataScope>(sp => sp.GetRequiredService<DataScope>());
         return services;
     }
 

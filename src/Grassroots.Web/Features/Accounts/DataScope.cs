@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Grassroots.Data;
 
 namespace Grassroots.Web.Features.Accounts;
 
@@ -7,7 +8,7 @@ namespace Grassroots.Web.Features.Accounts;
 /// subtree, a grid worker's grids, a unit's own work. Work without a signed-in user (start-up, the
 /// command line, public endpoints) is not restricted here: the endpoints it can reach are.
 /// </summary>
-public sealed class DataScope(IHttpContextAccessor http)
+public sealed class DataScope(IHttpContextAccessor http) : IDataScope
 {
     private ClaimsPrincipal? User => http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
 

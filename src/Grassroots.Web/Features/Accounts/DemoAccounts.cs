@@ -15,7 +15,7 @@ public static class DemoAccounts
         const string liangxi = "320213000000";
         const string xinwu = "320214000000";
         var grid = city.Grids.Where(g => g.Code.StartsWith("320213", StringComparison.Ordinal) && g.Kind == GridKind.Basic).OrderBy(g => g.Code, StringComparer.Ordinal).First();
-        var community = city.Regions.Where(r => r.Code.StartsWith("320213", StringComparison.Ordinal) && r.Kind.Level() == 4).OrderBy(r => r.Code, StringComparer.Ordinal).First();
+        var community = city.Regions.First(r => r.Code == grid.CommunityCode);
         string[] centre = [Roles.Intake, Roles.ShiftLeader, Roles.Dispatcher];
         return
         [

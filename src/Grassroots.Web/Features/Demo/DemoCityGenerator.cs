@@ -527,6 +527,7 @@ public static class DemoCityGenerator
 
     private sealed class Builder(DemoCity city, Random random)
     {
+        private readonly Dictionary<string, string> paths = new(StringComparer.Ordinal);
         private int nextPerson = 1;
 
         public DemoCity City => city;
@@ -549,6 +550,7 @@ public static class DemoCityGenerator
                 AreaM2 = Math.Round(Geo.AreaM2(boundary), 1),
             };
             city.Regions.Add(region);
+            paths[code] = region.Path;
             return region;
         }
 
@@ -585,6 +587,7 @@ public static class DemoCityGenerator
                 ParentCode = parent?.Code,
                 Path = (parent?.Path ?? string.Empty) + code + "/",
                 RegionCode = regionCode,
+                RegionPath = regionCode is null ? null : paths[regionCode],
                 MemberCount = members,
                 FoundedOn = new DateOnly(1950 + random.Next(74), 1 + random.Next(12), 1 + random.Next(28)),
             };
@@ -636,6 +639,7 @@ public static class DemoCityGenerator
                 Phone = "1" + (3 + random.Next(7)).ToString(CultureInfo.InvariantCulture) + random.Next(100_000_000, 1_000_000_000).ToString(CultureInfo.InvariantCulture),
                 OrgCode = orgCode,
                 RegionCode = regionCode,
+                RegionPath = regionCode is null ? null : paths[regionCode],
             };
             city.People.Add(person);
             return person;

@@ -1,10 +1,11 @@
+using Grassroots.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Grassroots.Web.Features.Registry;
 
 /// <summary>A residential compound (小区).</summary>
-public sealed class Compound
+public sealed class Compound : IRegionScoped
 {
     public required string Code { get; set; }
     public required string Name { get; set; }

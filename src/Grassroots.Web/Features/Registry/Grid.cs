@@ -1,3 +1,4 @@
+using Grassroots.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -16,7 +17,7 @@ public enum GridKind
 /// A unit grid (单元网格): a polygon inside one community. Grids are redrawn over time; each drawing is
 /// a row with its validity, and the current one has no <see cref="ValidTo"/>.
 /// </summary>
-public sealed class Grid
+public sealed class Grid : IRegionScoped
 {
     public int Id { get; set; }
 

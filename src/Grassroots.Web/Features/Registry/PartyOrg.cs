@@ -1,3 +1,4 @@
+using Grassroots.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -46,7 +47,7 @@ public enum Sector
 }
 
 /// <summary>A party organisation (党组织); the tree runs from 市委 down to compound and grid branches.</summary>
-public sealed class PartyOrg
+public sealed class PartyOrg : IServesRegion
 {
     public required string Code { get; set; }
     public required string Name { get; set; }
@@ -59,6 +60,9 @@ public sealed class PartyOrg
 
     /// <summary>The region it serves, if it serves one.</summary>
     public string? RegionCode { get; set; }
+
+    /// <summary>That region's path: whose scope the organisation is in.</summary>
+    public string? RegionPath { get; set; }
 
     /// <summary>The grid of a 网格党支部.</summary>
     public string? GridCode { get; set; }
@@ -124,6 +128,8 @@ internal sealed class PartyOrgConfiguration : IEntityTypeConfiguration<PartyOrg>
         b.Property(o => o.ParentCode).HasMaxLength(32);
         b.Property(o => o.Path).HasMaxLength(400);
         b.Property(o => o.RegionCode).HasMaxLength(12);
+        b.Property(o => o.RegionPath).HasMaxLength(64);
+        b.HasIndex(o => o.RegionPath);
         b.Property(o => o.GridCode).HasMaxLength(15);
         b.Property(o => o.Unit).HasMaxLength(100);
         b.Property(o => o.SecretaryCode).HasMaxLength(32);

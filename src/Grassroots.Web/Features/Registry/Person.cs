@@ -1,3 +1,4 @@
+using Grassroots.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -19,7 +20,7 @@ public enum PersonRole
 /// A secretary, grid worker or staff member. Personal data is kept minimal: a name, a work phone,
 /// and for secretaries the profile the assessment reads (tenure, training, reserve cadres).
 /// </summary>
-public sealed class Person
+public sealed class Person : IRegionScoped
 {
     public required string Code { get; set; }
     public required string Name { get; set; }
@@ -31,6 +32,9 @@ public sealed class Person
 
     /// <summary>Where the person works.</summary>
     public string? RegionCode { get; set; }
+
+    /// <summary>That region's path: whose scope the person is in.</summary>
+    public string? RegionPath { get; set; }
 
     /// <summary>Grids of a grid worker, separated by ';'.</summary>
     public string? GridCodes { get; set; }
@@ -64,6 +68,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.Property(p => p.Phone).HasMaxLength(20);
         b.Property(p => p.OrgCode).HasMaxLength(32);
         b.Property(p => p.RegionCode).HasMaxLength(12);
+        b.Property(p => p.RegionPath).HasMaxLength(64);
+        b.HasIndex(p => p.RegionPath);
         b.Property(p => p.GridCodes).HasMaxLength(400);
         b.HasIndex(p => p.OrgCode);
         b.HasIndex(p => p.RegionCode);

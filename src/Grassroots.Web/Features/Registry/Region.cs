@@ -1,3 +1,4 @@
+using Grassroots.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -16,7 +17,7 @@ public enum RegionKind
 }
 
 /// <summary>An administrative division: city, district, street or town, community or village.</summary>
-public sealed class Region
+public sealed class Region : IRegionNode
 {
     /// <summary>The 12-digit statistical division code (6 county + 3 township + 3 community).</summary>
     public required string Code { get; set; }

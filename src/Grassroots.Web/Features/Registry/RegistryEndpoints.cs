@@ -67,19 +67,24 @@ public static class RegistryEndpoints
             children));
     }
 
-    private static Results<GeoJsonResult, ProblemHttpResult> ListGrids(RegistryCache registry, string? region, string? bbox)
+    private static Results<GeoJsonResult, ProblemHttpResult> ListGrids(RegistryCache registry, DataScope scope, string? region, string? bbox)
     {
         var snapshot = registry.Current;
-        string? path = null;
+
+        // The snapshot is not behind the database's scope filter: the scope applies here.
+        var path = scope.RegionPath;
         if (region is not null)
         {
             var info = snapshot.Region(region);
-            if (info is null)
+            if (info is null || !scope.CoversOrIsAbove(info.Path))
             {
                 return RegionNotFound(region);
             }
 
-            path = info.Path;
+            if (path is null || info.Path.Length > path.Length)
+            {
+                path = info.Path;
+            }
         }
 
         Envelope? box = null;

@@ -60,10 +60,11 @@ public sealed class RegistrySnapshot
 
     public static async Task<RegistrySnapshot> LoadAsync(AppDbContext db, CancellationToken cancellationToken = default)
     {
-        var regions = await db.Regions.AsNoTracking()
+        // The snapshot is the whole city, whoever triggers the reload; requests are scoped when they read it.
+        var regions = await db.Regions.IgnoreQueryFilters().AsNoTracking()
             .Select(r => new RegionInfo(r.Code, r.Name, r.Kind, r.ParentCode, r.Path))
             .ToListAsync(cancellationToken);
-        var orgRows = await db.Orgs.AsNoTracking()
+        var orgRows = await db.Orgs.IgnoreQueryFilters().AsNoTracking()
             .Select(o => new { o.Code, o.Name, o.Kind, o.RegionCode, o.Path })
             .ToListAsync(cancellationToken);
 
@@ -72,7 +73,7 @@ public sealed class RegistrySnapshot
             .GroupBy(o => o.RegionCode!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderBy(o => o.Path.Length).ThenBy(o => o.Code, StringComparer.Ordinal).First().Code, StringComparer.Ordinal);
 
-        var rows = await db.Grids.AsNoTracking()
+        var rows = await db.Grids.IgnoreQueryFilters().AsNoTracking()
             .Where(g => g.ValidTo == null)
             .OrderBy(g => g.Code)
             .ToListAsync(cancellationToken);
