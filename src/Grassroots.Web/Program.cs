@@ -52,6 +52,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
+app.UseRequestSizeLimits();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using Grassroots.IntegrationTests.Infrastructure;
+using Grassroots.Web.Features.Accounts;
+using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Spatial;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grassroots.IntegrationTests.Features.Accounts;
+
+/// <summary>
+/// Every endpoint × every demo account (all nine roles) and no account × inside and outside the account's
+/// scope, each answer proved. An endpoint with no rule, or with no sample here, fails the test.
+/// </summary>
+public sealed class AccessMatrixTests : IAsyncLifetime
+{
+    private static readonly string[] Accounts = ["admin", "lx.center", "xw.center", "lx.unit", "lx.grid", "lx.secretary", "assessor", "leader"];
+
+    private readonly MatrixApp app = new();
+    private Places places = null!;
+
+    private sealed class MatrixApp() : GrassrootsApp("Small", new Dictionary<string, string>
+    {
+        ["Security:SignInPerMinute"] = "10000",
+        ["Security:PublicPerMinute"] = "10000",
+    });
+
+    /// <summary>Inside: the community every 梁溪 demo account can see. Outside: a community of 新吴区, outside those accounts' scope.</summary>
+    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath);
+
+    private sealed record Req(HttpMethod Method, string Url, object? Body = null);
+
+    /// <summary>How to call an endpoint inside every account's scope, outside it (if the endpoint addresses a place), and what success is.</summary>
+    private sealed record Sample(Func<Places, Task<Req>> Inside, Func<Places, Task<Req>>? Outside, HttpStatusCode Success);
+
+    private static Func<Places, Task<Req>> Get(Func<Places, string> url) => p => Task.FromResult(new Req(HttpMethod.Get, url(p)));
+
+    private Dictionary<string, Sample> Samples() => new()
+    {
+        ["GET /health"] = new(Get(_ => "/health"), null, HttpStatusCode.OK),
+        ["GET /openapi/{documentName}.json"] = new(Get(_ => "/openapi/v1.json"), null, HttpStatusCode.OK),
+        ["GET /api-docs/{documentName?}"] = new(Get(_ => "/api-docs/v1"), null, HttpStatusCode.OK),
+        ["GET /api-docs/scalar.js"] = new(Get(_ => "/api-docs/scalar.js"), null, HttpStatusCode.OK),
+        ["GET /api-docs/scalar.aspnetcore.js"] = new(Get(_ => "/api-docs/scalar.aspnetcore.js"), null, HttpStatusCode.OK),
+        ["GET /api-docs/favicon.svg"] = new(Get(_ => "/api-docs/favicon.svg"), null, HttpStatusCode.OK),
+        ["POST /api/auth/token"] = new(_ => Task.FromResult(new Req(HttpMethod.Post, "/api/auth/token", new { username = "leader", password = DemoAccounts.Password })), null, HttpStatusCode.OK),
+        ["POST /api/auth/login"] = new(_ => Task.FromResult(new Req(HttpMethod.Post, "/api/auth/login", new { username = "leader", password = DemoAccounts.Password })), null, HttpStatusCode.OK),
+        ["POST /api/auth/logout"] = new(_ => Task.FromResult(new Req(HttpMethod.Post, "/api/auth/logout")), null, HttpStatusCode.NoContent),
+        ["GET /api/auth/me"] = new(Get(_ => "/api/auth/me"), null, HttpStatusCode.OK),
+        ["GET /api/auth/antiforgery"] = new(Get(_ => "/api/auth/antiforgery"), null, HttpStatusCode.OK),
+        ["GET /api/admin/accounts"] = new(Get(_ => "/api/admin/accounts"), null, HttpStatusCode.OK),
+        ["POST /api/admin/accounts"] = new(
+            p => Task.FromResult(new Req(HttpMethod.Post, "/api/admin/accounts", NewAccount(p.Community))),
+            p => Task.FromResult(new Req(HttpMethod.Post, "/api/admin/accounts", NewAccount(p.OutsideCommunity))),
+            HttpStatusCode.Created),
+        ["GET /api/admin/api-keys"] = new(Get(_ => "/api/admin/api-keys"), null, HttpStatusCode.OK),
+        ["POST /api/admin/api-keys"] = new(
+            p => Task.FromResult(new Req(HttpMethod.Post, "/api/admin/api-keys", new { name = "hotline", roles = new[] { Roles.Intake }, regionCode = p.Community })),
+            p => Task.FromResult(new Req(HttpMethod.Post, "/api/admin/api-keys", new { name = "hotline", roles = new[] { Roles.Intake }, regionCode = p.OutsideCommunity })),
+            HttpStatusCode.Created),
+        ["DELETE /api/admin/api-keys/{id:guid}"] = new(
+            async p => new Req(HttpMethod.Delete, $"/api/admin/api-keys/{await NewKeyAsync(p.Community)}"),
+            async p => new Req(HttpMethod.Delete, $"/api/admin/api-keys/{await NewKeyAsync(p.OutsideCommunity)}"),
+            HttpStatusCode.NoContent),
+        ["GET /api/regions"] = new(Get(p => $"/api/regions?parent={p.Community}"), Get(p => $"/api/regions?parent={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/regions/{code}"] = new(Get(p => $"/api/regions/{p.Community}"), Get(p => $"/api/regions/{p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/grids"] = new(Get(p => $"/api/grids?region={p.Community}"), Get(p => $"/api/grids?region={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/grids/locate"] = new(Get(p => FormattableString.Invariant($"/api/grids/locate?lon={p.Lon}&lat={p.Lat}")), null, HttpStatusCode.OK),
+        ["GET /api/orgs"] = new(Get(p => $"/api/orgs?parent={p.OrgInside}"), Get(p => $"/api/orgs?parent={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/orgs/{code}"] = new(Get(p => $"/api/orgs/{p.OrgInside}"), Get(p => $"/api/orgs/{p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/compounds"] = new(Get(p => $"/api/compounds?region={p.Community}"), Get(p => $"/api/compounds?region={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/search"] = new(Get(p => $"/api/search?q={Uri.EscapeDataString(p.CommunityName)}"), null, HttpStatusCode.OK),
+        ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
+        ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
+    };
+
+    private static object NewAccount(string region) =>
+        new { username = "u" + Guid.NewGuid().ToString("N")[..12], displayName = "测试", password = DemoAccounts.Password, roles = new[] { Roles.Leader }, regionCode = region };
+
+    private async Task<Guid> NewKeyAsync(string region)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
+        var path = await db.Set<Region>().IgnoreQueryFilters().Where(r => r.Code == region).Select(r => r.Path).SingleAsync();
+        var (key, prefix) = ApiKey.NewKey();
+        var stored = new ApiKey { Id = Guid.NewGuid(), Name = "to revoke", Prefix = prefix, Hash = ApiKey.HashOf(key), Roles = Roles.Intake, RegionCode = region, ScopePath = path, CreatedBy = "test", CreatedAt = DateTime.UtcNow };
+        db.Set<ApiKey>().Add(stored);
+        await db.SaveChangesAsync();
+        return stored.Id;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        await app.InitializeAsync();
+        var gridCode = app.WithDb(d => d.Users.Single(u => u.UserName == "lx.grid").GridCodes);
+        var grid = app.WithDb(db => db.Set<Grid>().AsNoTracking().Single(g => g.Code == gridCode));
+        var inside = Geo.FromWkb(grid.Boundary).InteriorPoint;
+        var community = app.WithDb(db => db.Set<Region>().AsNoTracking().Single(r => r.Code == grid.CommunityCode));
+        var outside = app.WithDb(db => db.Set<Region>().AsNoTracking().Where(r => r.Code.StartsWith("320214") && r.Path.Length > 50).OrderBy(r => r.Code).First());
+        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path);
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+
+    private List<(string Key, IReadOnlyList<string> Methods, EndpointMetadataCollection Metadata)> Endpoints() =>
+        [.. app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (e, methods: e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"]))
+            .SelectMany(x => x.methods.Select(m => ($"{m} {x.e.RoutePattern.RawText}", (IReadOnlyList<string>)x.methods, x.e.Metadata)))];
+
+    [Fact]
+    public void EveryEndpoint_DeclaresAPermissionOrThatItIsPublic_AndHasASampleHere()
+    {
+        var samples = Samples();
+        var missing = Endpoints()
+            .Where(e => (e.Metadata.GetMetadata<RequiresPermission>() is null && e.Metadata.GetMetadata<PublicEndpoint>() is null) || !samples.ContainsKey(e.Key))
+            .Select(e => e.Key)
+            .ToList();
+        Assert.True(missing.Count == 0, "Endpoints without a rule or without a sample in the access matrix: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task EveryEndpoint_AnswersEveryRole_AsThePermissionTableSays()
+    {
+        var samples = Samples();
+        var wrong = new List<string>();
+        var clients = new Dictionary<string, HttpClient> { ["(anonymous)"] = app.CreateClient(new() { HandleCookies = false }) };
+        foreach (var account in Accounts)
+        {
+            clients[account] = await app.ClientAsync(account);
+        }
+
+        var rolesOf = Accounts.ToDictionary(a => a, a => app.WithDb(db =>
+            (from u in db.Users
+             join ur in db.UserRoles on u.Id equals ur.UserId
+             join r in db.Roles on ur.RoleId equals r.Id
+             where u.UserName == a
+             select r.Name!).ToList()));
+        var scopeOf = Accounts.ToDictionary(a => a, a => app.WithDb(db => db.Users.Single(u => u.UserName == a).ScopePath));
+        Assert.Equal(Roles.All.Order(), rolesOf.Values.SelectMany(r => r).Distinct().Order());
+
+        foreach (var (key, _, metadata) in Endpoints())
+        {
+            var sample = samples[key];
+            var permission = metadata.GetMetadata<RequiresPermission>()?.Permission;
+            foreach (var (who, client) in clients)
+            {
+                var allowed = permission is null || (who != "(anonymous)" && rolesOf[who].Intersect(PermissionTable.RolesFor(permission.Value)).Any());
+                var expected = permission is not null && who == "(anonymous)" ? HttpStatusCode.Unauthorized
+                    : !allowed ? HttpStatusCode.Forbidden
+                    : sample.Success;
+                // A place-addressing request outside the account's subtree answers 404, never a hint that it exists.
+                HttpStatusCode InScope(string path) =>
+                    expected == sample.Success && sample.Outside is not null && who != "(anonymous)" && !path.StartsWith(scopeOf[who], StringComparison.Ordinal)
+                        ? HttpStatusCode.NotFound
+                        : expected;
+                await Check(key, who, "inside", client, await sample.Inside(places), InScope(places.InsidePath), wrong);
+
+                if (sample.Outside is not null)
+                {
+                    await Check(key, who, "outside", client, await sample.Outside(places), InScope(places.OutsidePath), wrong);
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, "Answers that break the permission table or the scope:\n" + string.Join('\n', wrong));
+    }
+
+    private static async Task Check(string key, string who, string where, HttpClient client, Req req, HttpStatusCode expected, List<string> wrong)
+    {
+        using var message = new HttpRequestMessage(req.Method, req.Url);
+        if (req.Body is not null)
+        {
+            message.Content = JsonContent.Create(req.Body);
+        }
+
+        using var response = await client.SendAsync(message, TestContext.Current.CancellationToken);
+        if (response.StatusCode != expected)
+        {
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            wrong.Add($"{key} as {who} ({where}): expected {(int)expected}, got {(int)response.StatusCode} {body[..Math.Min(200, body.Length)]}");
+        }
+    }
+}
