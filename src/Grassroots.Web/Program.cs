@@ -4,15 +4,17 @@ using Grassroots.Web.Cli;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
+using Grassroots.Web.Features.Import;
 using Grassroots.Web.Features.Registry;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(CommandLine.ConfigurationArgs(args));
 
 builder.Services.AddGrassrootsDatabase(builder.Configuration, builder.Environment);
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddSingleton<RegistryCache>();
+builder.Services.AddImport();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
@@ -43,6 +45,7 @@ app.MapScalarApiReference("/api-docs", o => o.WithTitle("Grassroots 基层治理
 app.MapGet("/", () => TypedResults.Redirect("/api-docs")).ExcludeFromDescription();
 app.MapHealthApi();
 app.MapRegistryApi();
+app.MapImportApi();
 
 await DatabaseStartup.PrepareAsync(app.Services);
 await app.RunAsync();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grassroots.Data;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Demo;
+using Grassroots.Web.Features.Import;
 using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Web.Cli;
@@ -12,25 +13,58 @@ namespace Grassroots.Web.Cli;
 /// </summary>
 public static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "demo", "help"];
+    private static readonly string[] Verbs = ["migrate", "demo", "import", "export", "help"];
+
+    /// <summary>
+    /// The arguments for the configuration: the options (--name=value, --name value) without the verb's own
+    /// arguments, which the configuration would misread (it takes /data/grids.geojson for a switch).
+    /// </summary>
+    public static string[] ConfigurationArgs(string[] args)
+    {
+        if (VerbOf(args) is null)
+        {
+            return args;
+        }
+
+        var options = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                options.Add(args[i]);
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length)
+                {
+                    options.Add(args[++i]);
+                }
+            }
+        }
+
+        return [.. options];
+    }
 
     public static string? VerbOf(string[] args) =>
         args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase) ? args[0].ToLowerInvariant() : null;
 
-    public static async Task<int> RunAsync(IServiceProvider services, string verb, string[] args)
+    /// <param name="output">Where the verb reports; the console unless given.</param>
+    /// <param name="errors">Where problems go; the console's error stream unless given.</param>
+    public static async Task<int> RunAsync(IServiceProvider services, string verb, string[] args, TextWriter? output = null, TextWriter? errors = null)
     {
+        output ??= Console.Out;
+        errors ??= Console.Error;
         try
         {
             return verb switch
             {
                 "migrate" => await Migrate(services),
                 "demo" => await Demo(services, args),
+                "import" => await ImportCommands.ImportAsync(services, args, output, errors),
+                "export" => await ImportCommands.ExportAsync(services, args, output),
                 _ => Help(),
             };
         }
         catch (InvalidOperationException e)
         {
-            await Console.Error.WriteLineAsync(e.Message);
+            await errors.WriteLineAsync(e.Message);
             return 1;
         }
     }
@@ -45,7 +79,7 @@ public static partial class CommandLine
                                                        migrate, then seed the demo city into an empty registry
               import <regions|grids|orgs|compounds|people> <file>
                                                        import a GeoJSON, CSV (UTF-8 or GB18030) or XLSX file, all or nothing
-              export <regions|grids|orgs|compounds|people> <file>
+              export <regions|grids|orgs|compounds|people> <file> [--headers zh|en]
                                                        export to .geojson, .csv or .xlsx, by the file's extension
 
             Configuration as for the server: --Database:Provider=Postgres --ConnectionStrings:Grassroots="Host=…"
