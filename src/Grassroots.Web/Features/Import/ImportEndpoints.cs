@@ -2,6 +2,8 @@ using System.Globalization;
 using Grassroots.Web.Features.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Grassroots.Web.Features.Import;
@@ -36,7 +38,7 @@ public static class ImportEndpoints
         api.MapPost("/import/{kind}", Import)
             .WithSummary("Imports regions or grids (GeoJSON), organisations, compounds or people (CSV or XLSX), all or nothing.")
             .WithDescription("Send the file as multipart/form-data in a field named file, or as the body with Content-Type application/geo+json, text/csv or the XLSX type. A bad file changes nothing: the answer is 422 with every problem.")
-            .Accepts<IFormFile>("multipart/form-data", ImportFormats.GeoJsonType, ImportFormats.CsvType, ImportFormats.XlsxType)
+            .AddOpenApiOperationTransformer(DescribeUpload)
             .Produces<ImportResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -54,6 +56,35 @@ public static class ImportEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
+    }
+
+    /// <summary>
+    /// The request body for the OpenAPI document. It is described rather than declared with Accepts, which
+    /// would let routing refuse other media types before the endpoint can explain what it takes.
+    /// </summary>
+    private static Task DescribeUpload(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Properties = new Dictionary<string, IOpenApiSchema> { ["file"] = binary },
+                        Required = new HashSet<string> { "file" },
+                    },
+                },
+                [ImportFormats.GeoJsonType] = new() { Schema = binary },
+                [ImportFormats.CsvType] = new() { Schema = binary },
+                [ImportFormats.XlsxType] = new() { Schema = binary },
+            },
+        };
+        return Task.CompletedTask;
     }
 
     private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> Import(string kind, HttpRequest request, Importer importer, CancellationToken ct)
