@@ -6,10 +6,11 @@ using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
+using Grassroots.Web.Features.Import;
 using Grassroots.Web.Features.Registry;
 using Scalar.AspNetCore;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(CommandLine.ConfigurationArgs(args));
 
 builder.Services.AddGrassrootsDatabase(builder.Configuration, builder.Environment);
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
@@ -19,6 +20,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddAudit();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddScoped<CreateAccount>();
+builder.Services.AddImport();
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
@@ -66,6 +68,7 @@ app.MapHealthApi();
 app.MapAuthApi();
 app.MapAdminApi();
 app.MapRegistryApi();
+app.MapImportApi();
 app.MapAuditApi();
 
 await DatabaseStartup.PrepareAsync(app.Services);

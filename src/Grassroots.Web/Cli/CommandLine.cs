@@ -3,6 +3,7 @@ using Grassroots.Data;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Demo;
+using Grassroots.Web.Features.Import;
 using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Web.Cli;
@@ -13,19 +14,52 @@ namespace Grassroots.Web.Cli;
 /// </summary>
 public static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "demo", "verify", "create-admin", "help"];
+    private static readonly string[] Verbs = ["migrate", "demo", "import", "export", "verify", "create-admin", "help"];
+
+    /// <summary>
+    /// The arguments for the configuration: the options (--name=value, --name value) without the verb's own
+    /// arguments, which the configuration would misread (it takes /data/grids.geojson for a switch).
+    /// </summary>
+    public static string[] ConfigurationArgs(string[] args)
+    {
+        if (VerbOf(args) is null)
+        {
+            return args;
+        }
+
+        var options = new List<string>();
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                options.Add(args[i]);
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length)
+                {
+                    options.Add(args[++i]);
+                }
+            }
+        }
+
+        return [.. options];
+    }
 
     public static string? VerbOf(string[] args) =>
         args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase) ? args[0].ToLowerInvariant() : null;
 
-    public static async Task<int> RunAsync(IServiceProvider services, string verb, string[] args)
+    /// <param name="output">Where the verb reports; the console unless given.</param>
+    /// <param name="errors">Where problems go; the console's error stream unless given.</param>
+    public static async Task<int> RunAsync(IServiceProvider services, string verb, string[] args, TextWriter? output = null, TextWriter? errors = null)
     {
+        output ??= Console.Out;
+        errors ??= Console.Error;
         try
         {
             return verb switch
             {
                 "migrate" => await Migrate(services),
                 "demo" => await Demo(services, args),
+                "import" => await ImportCommands.ImportAsync(services, args, output, errors),
+                "export" => await ImportCommands.ExportAsync(services, args, output),
                 "verify" => await Verify(services),
                 "create-admin" => await CreateAdmin(services, args),
                 _ => Help(),
@@ -33,7 +67,7 @@ public static partial class CommandLine
         }
         catch (InvalidOperationException e)
         {
-            await Console.Error.WriteLineAsync(e.Message);
+            await errors.WriteLineAsync(e.Message);
             return 1;
         }
     }
@@ -50,7 +84,7 @@ public static partial class CommandLine
                                                        migrate, then seed the demo city into an empty registry
               import <regions|grids|orgs|compounds|people> <file>
                                                        import a GeoJSON, CSV (UTF-8 or GB18030) or XLSX file, all or nothing
-              export <regions|grids|orgs|compounds|people> <file>
+              export <regions|grids|orgs|compounds|people> <file> [--headers zh|en]
                                                        export to .geojson, .csv or .xlsx, by the file's extension
 
             Configuration as for the server: --Database:Provider=Postgres --ConnectionStrings:Grassroots="Host=…"
@@ -102,9 +136,8 @@ public static partial class CommandLine
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var region = Option(args, "--region")
-            ?? await db.Set<Features.Registry.Region>().Where(r => r.ParentCode == null).Select(r => r.Code).FirstOrDefaultAsync()
-            ?? throw new InvalidOperationException("No region yet: import the regions (or seed a demo) first, or give --region.");
+        // Without --region the administrator holds the whole tree (the city, or everything before the first import).
+        var region = Option(args, "--region");
         CurrentActor.ActAs("cli:" + Environment.UserName, "cli");
         var (account, problems) = await scope.ServiceProvider.GetRequiredService<Features.Accounts.CreateAccount>()
             .RunAsync(new Features.Accounts.NewAccount(username, "管理员", password, [Features.Accounts.Roles.Administrator], region));
@@ -118,7 +151,7 @@ public static partial class CommandLine
             return 1;
         }
 
-        Console.WriteLine($"Created the administrator {account.UserName} at {account.RegionCode}.");
+        Console.WriteLine($"Created the administrator {account.UserName} at {(account.RegionCode.Length == 0 ? "the root of the tree" : account.RegionCode)}.");
         return 0;
     }
 

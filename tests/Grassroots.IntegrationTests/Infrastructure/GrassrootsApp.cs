@@ -57,6 +57,28 @@ public class GrassrootsApp(string demoScale, IReadOnlyDictionary<string, string>
         return client;
     }
 
+    /// <summary>
+    /// A client signed in as an administrator of the whole tree (made on first use, so that it works on an
+    /// empty registry too); a new client each call, sharing one token.
+    /// </summary>
+    public async Task<HttpClient> AdminClientAsync()
+    {
+        const string username = "root.admin";
+        if (!tokens.ContainsKey(username))
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Account>>();
+            if (await users.FindByNameAsync(username) is null)
+            {
+                var (account, problems) = await scope.ServiceProvider.GetRequiredService<Grassroots.Web.Features.Accounts.CreateAccount>()
+                    .RunAsync(new Grassroots.Web.Features.Accounts.NewAccount(username, "根管理员", "Grassroots@2026", [Grassroots.Web.Features.Accounts.Roles.Administrator], null));
+                Assert.True(account is not null, string.Join("; ", problems.Select(p => p.Message)));
+            }
+        }
+
+        return await ClientAsync(username);
+    }
+
     public T WithDb<T>(Func<AppDbContext, T> query)
     {
         using var scope = Services.CreateScope();

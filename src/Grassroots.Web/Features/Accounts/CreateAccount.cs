@@ -38,9 +38,11 @@ public sealed class CreateAccount(UserManager<Account> users, RoleManager<Identi
             problems.Add(new("body", "roles", "unknown-role", Text.Pick($"未知角色 {role}", $"unknown role {role}")));
         }
 
+        // An administrator without a region holds the whole tree: the first one, made before any region is imported.
+        var root = string.IsNullOrEmpty(request.RegionCode) && roles.SequenceEqual([Roles.Administrator]);
         var region = request.RegionCode is null ? null
             : await db.Set<Registry.Region>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(r => r.Code == request.RegionCode, cancellationToken);
-        if (region is null)
+        if (region is null && !root)
         {
             problems.Add(new("body", "regionCode", "unknown-region", Text.Pick($"区划 {request.RegionCode} 不存在", $"region {request.RegionCode} does not exist")));
         }
@@ -79,8 +81,8 @@ public sealed class CreateAccount(UserManager<Account> users, RoleManager<Identi
         {
             UserName = request.Username!.Trim(),
             DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? request.Username.Trim() : request.DisplayName.Trim(),
-            RegionCode = region!.Code,
-            ScopePath = region.Path,
+            RegionCode = region?.Code ?? "",
+            ScopePath = region?.Path ?? "",
             OrgCode = request.OrgCode,
             UnitCode = request.UnitCode,
             GridCodes = grids.Count > 0 ? string.Join(';', grids) : null,

@@ -31,7 +31,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     /// <summary>Inside: the community every 梁溪 demo account can see. Outside: a community of 新吴区, outside those accounts' scope.</summary>
     private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath);
 
-    private sealed record Req(HttpMethod Method, string Url, object? Body = null);
+    private sealed record Req(HttpMethod Method, string Url, object? Body = null, string? Csv = null);
 
     /// <summary>How to call an endpoint inside every account's scope, outside it (if the endpoint addresses a place), and what success is.</summary>
     private sealed record Sample(Func<Places, Task<Req>> Inside, Func<Places, Task<Req>>? Outside, HttpStatusCode Success);
@@ -73,9 +73,17 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         ["GET /api/orgs/{code}"] = new(Get(p => $"/api/orgs/{p.OrgInside}"), Get(p => $"/api/orgs/{p.OutsideCommunity}"), HttpStatusCode.OK),
         ["GET /api/compounds"] = new(Get(p => $"/api/compounds?region={p.Community}"), Get(p => $"/api/compounds?region={p.OutsideCommunity}"), HttpStatusCode.OK),
         ["GET /api/search"] = new(Get(p => $"/api/search?q={Uri.EscapeDataString(p.CommunityName)}"), null, HttpStatusCode.OK),
+        ["POST /api/import/{kind}"] = new(
+            p => Task.FromResult(new Req(HttpMethod.Post, "/api/import/compounds", Csv: CompoundCsv(p.Community, p))),
+            p => Task.FromResult(new Req(HttpMethod.Post, "/api/import/compounds", Csv: CompoundCsv(p.OutsideCommunity, p))),
+            HttpStatusCode.OK),
+        ["GET /api/export/{kind}"] = new(Get(_ => "/api/export/orgs?format=csv"), null, HttpStatusCode.OK),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
         ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
     };
+
+    private static string CompoundCsv(string community, Places p) =>
+        FormattableString.Invariant($"code,name,community_code,lon,lat,households,branch_org_code\n{community}X99,矩阵测试小区,{community},{p.Lon},{p.Lat},120,\n");
 
     private static object NewAccount(string region) =>
         new { username = "u" + Guid.NewGuid().ToString("N")[..12], displayName = "测试", password = DemoAccounts.Password, roles = new[] { Roles.Leader }, regionCode = region };
@@ -174,6 +182,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         if (req.Body is not null)
         {
             message.Content = JsonContent.Create(req.Body);
+        }
+        else if (req.Csv is not null)
+        {
+            message.Content = new StringContent(req.Csv, System.Text.Encoding.UTF8, "text/csv");
         }
 
         using var response = await client.SendAsync(message, TestContext.Current.CancellationToken);
