@@ -1,0 +1,70 @@
+# Helpers shared by the benchmark scripts: start and stop a Release server on a loopback port, wait for
+# /health, read a process's resident memory. Sourced, not run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WEB="$ROOT/src/Grassroots.Web"
+DLL="$WEB/bin/Release/net10.0/Grassroots.Web.dll"
+PORT="${PORT:-5391}"
+BASE="http://127.0.0.1:$PORT"
+SERVER_PID=""
+
+now() { date +%s.%N; }
+
+seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# VmRSS of a process in MB (from /proc/PID/status, which gives kB).
+rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+build_release() {
+    echo "== dotnet build -c Release ($(date -u +%FT%TZ))"
+    dotnet build "$WEB/Grassroots.Web.csproj" -c Release -nodeReuse:false -v quiet -nologo "$@" >/dev/null
+}
+
+# start_server DB LOG: starts the server on DB in the background; SERVER_PID is its process id.
+start_server() {
+    local db="$1" log="$2"
+    if curl -s -o /dev/null "$BASE/health"; then
+        echo "something already answers on $BASE; set PORT to a free port" >&2
+        return 1
+    fi
+    (cd "$WEB" && exec dotnet "$DLL" --contentRoot "$WEB" --urls "$BASE" \
+        --ConnectionStrings:Grassroots="Data Source=$db") >"$log" 2>&1 &
+    SERVER_PID=$!
+}
+
+# wait_healthy LIMIT_SECONDS: polls /health every 50 ms until it answers 200.
+wait_healthy() {
+    local limit="$1" started
+    started=$(now)
+    while [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/health")" != 200 ]; do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            echo "the server exited before it answered /health" >&2
+            return 1
+        fi
+        if awk -v a="$started" -v b="$(now)" -v l="$limit" 'BEGIN { exit !(b - a > l) }'; then
+            echo "no healthy answer within $limit s" >&2
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+stop_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID"
+        for _ in $(seq 1 100); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$SERVER_PID" 2>/dev/null && kill -KILL "$SERVER_PID"
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+remove_db() { rm -f "$1" "$1-wal" "$1-shm"; }
+
+machine() {
+    echo "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), dotnet $(dotnet --version), $(uname -sr)"
+    echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
