@@ -68,6 +68,7 @@ app.MapHealthApi();
 app.MapAuthApi();
 app.MapAdminApi();
 app.MapRegistryApi();
+app.MapPeopleApi();
 app.MapImportApi();
 app.MapAuditApi();
 

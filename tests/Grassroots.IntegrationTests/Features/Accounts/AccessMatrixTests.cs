@@ -29,7 +29,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     });
 
     /// <summary>Inside: the community every 梁溪 demo account can see. Outside: a community of 新吴区, outside those accounts' scope.</summary>
-    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath);
+    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath, string PersonInside, string PersonOutside);
 
     private sealed record Req(HttpMethod Method, string Url, object? Body = null, string? Csv = null);
 
@@ -78,6 +78,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             p => Task.FromResult(new Req(HttpMethod.Post, "/api/import/compounds", Csv: CompoundCsv(p.OutsideCommunity, p))),
             HttpStatusCode.OK),
         ["GET /api/export/{kind}"] = new(Get(_ => "/api/export/orgs?format=csv"), null, HttpStatusCode.OK),
+        ["GET /api/people/{code}"] = new(Get(p => $"/api/people/{p.PersonInside}"), Get(p => $"/api/people/{p.PersonOutside}"), HttpStatusCode.OK),
+        ["GET /api/people/{code}/contact"] = new(Get(p => $"/api/people/{p.PersonInside}/contact"), Get(p => $"/api/people/{p.PersonOutside}/contact"), HttpStatusCode.OK),
+        ["GET /api/people/{code}/personal-data"] = new(Get(p => $"/api/people/{p.PersonInside}/personal-data"), Get(p => $"/api/people/{p.PersonOutside}/personal-data"), HttpStatusCode.OK),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
         ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
     };
@@ -108,7 +111,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         var inside = Geo.FromWkb(grid.Boundary).InteriorPoint;
         var community = app.WithDb(db => db.Set<Region>().AsNoTracking().Single(r => r.Code == grid.CommunityCode));
         var outside = app.WithDb(db => db.Set<Region>().AsNoTracking().Where(r => r.Code.StartsWith("320214") && r.Path.Length > 50).OrderBy(r => r.Code).First());
-        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path);
+        var personInside = app.WithDb(db => db.Set<Person>().AsNoTracking().Where(p => p.RegionCode == community.Code).OrderBy(p => p.Code).First().Code);
+        var personOutside = app.WithDb(db => db.Set<Person>().AsNoTracking().Where(p => p.RegionCode == outside.Code).OrderBy(p => p.Code).First().Code);
+        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path, personInside, personOutside);
     }
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
