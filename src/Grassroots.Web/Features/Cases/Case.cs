@@ -1,0 +1,382 @@
+namespace Grassroots.Web.Features.Cases;
+
+/// <summary>
+/// A reported problem and its workflow. Every transition is a method that checks the current state,
+/// refuses what is not allowed with a <see cref="CaseRuleException"/>, moves the state and appends the
+/// step row of the stage it closes. Deadlines are computed by the caller from the working calendar and
+/// passed in, so the rules here stay free of time arithmetic.
+/// </summary>
+public sealed class Case
+{
+    public long Id { get; set; }
+    public required string CategoryCode { get; set; }
+    public Urgency Urgency { get; set; }
+    public CaseSource Source { get; set; }
+    public double Lon { get; set; }
+    public double Lat { get; set; }
+    public required string GridCode { get; set; }
+    public required string RegionPath { get; set; }
+    public required string Description { get; set; }
+
+    /// <summary>The unit that owns the case now (责任主体唯一).</summary>
+    public string? UnitCode { get; set; }
+
+    public CaseStatus Status { get; set; }
+
+    /// <summary>Where a parked case returns to when it is resumed.</summary>
+    public CaseStatus? ParkedFrom { get; set; }
+
+    public DateTime ReportedAt { get; set; }
+
+    /// <summary>When the current stage began and when it is due.</summary>
+    public DateTime StageStartedAt { get; set; }
+    public DateTime? StageDeadline { get; set; }
+
+    public DateTime? ClosedAt { get; set; }
+    public CaseOutcome? Outcome { get; set; }
+    public Rating? Rating { get; set; }
+    public SupervisionLevel Supervision { get; set; }
+    public int ReworkCount { get; set; }
+    public int ReturnCount { get; set; }
+    public int ReopenCount { get; set; }
+    public int ExtensionCount { get; set; }
+
+    /// <summary>An extension asked for and not yet decided: the deadline asked for.</summary>
+    public DateTime? ExtensionAskedUntil { get; set; }
+
+    public List<CaseStep> Steps { get; set; } = [];
+
+    /// <summary>A new case in state 上报, with its first step.</summary>
+    public static Case Report(string category, Urgency urgency, CaseSource source, double lon, double lat, string grid, string regionPath, string description, StepActor actor, DateTime now, DateTime registerDeadline)
+    {
+        var c = new Case
+        {
+            CategoryCode = category,
+            Urgency = urgency,
+            Source = source,
+            Lon = lon,
+            Lat = lat,
+            GridCode = grid,
+            RegionPath = regionPath,
+            Description = description,
+            Status = CaseStatus.Reported,
+            ReportedAt = now,
+            StageStartedAt = now,
+        };
+        c.Append(StepKind.Report, actor, now, now, null, null, description);
+        c.StageDeadline = registerDeadline;
+        return c;
+    }
+
+    public CaseStep Accept(StepActor actor, DateTime now)
+    {
+        Require(nameof(Accept), CaseStatus.Reported);
+        return Move(CaseStatus.Accepted, StepKind.Accept, actor, now, keepStage: true);
+    }
+
+    /// <summary>立案: the case is real and in scope; the dispatch clock keeps running.</summary>
+    public CaseStep Register(StepActor actor, DateTime now, string? comment = null)
+    {
+        Require(nameof(Register), CaseStatus.Reported, CaseStatus.Accepted);
+        return Move(CaseStatus.Registered, StepKind.Register, actor, now, comment: comment, keepStage: true);
+    }
+
+    public CaseStep Void(StepActor actor, DateTime now, string reason)
+    {
+        Require(nameof(Void), CaseStatus.Reported, CaseStatus.Accepted, CaseStatus.Registered);
+        NeedReason(reason, "作废须说明理由", "a void needs a reason");
+        var step = Move(CaseStatus.Voided, StepKind.Void, actor, now, comment: reason);
+        StageDeadline = null;
+        return step;
+    }
+
+    /// <summary>派遣 to one unit; the handling clock starts.</summary>
+    public CaseStep Dispatch(StepActor actor, DateTime now, string unit, DateTime handlingDeadline)
+    {
+        Require(nameof(Dispatch), CaseStatus.Registered);
+        if (string.IsNullOrWhiteSpace(unit))
+        {
+            throw new CaseRuleException("unit-required", "派遣须指定处置单位", "a dispatch needs a handling unit");
+        }
+
+        var step = Move(CaseStatus.Dispatched, StepKind.Dispatch, actor, now, result: unit);
+        UnitCode = unit;
+        StageDeadline = handlingDeadline;
+        return step;
+    }
+
+    /// <summary>签收: the unit takes the case on; the handling clock keeps running.</summary>
+    public CaseStep Start(StepActor actor, DateTime now)
+    {
+        Require(nameof(Start), CaseStatus.Dispatched);
+        RequireUnit(actor);
+        return Move(CaseStatus.InProgress, StepKind.Start, actor, now, keepStage: true);
+    }
+
+    /// <summary>回退: the unit sends back a case that is not its own; it waits to be dispatched again.</summary>
+    public CaseStep Return(StepActor actor, DateTime now, string reason, DateTime dispatchDeadline)
+    {
+        Require(nameof(Return), CaseStatus.Dispatched, CaseStatus.InProgress);
+        RequireUnit(actor);
+        NeedReason(reason, "回退须说明理由", "a return needs a reason");
+        var step = Move(CaseStatus.Registered, StepKind.Return, actor, now, comment: reason);
+        ReturnCount++;
+        UnitCode = null;
+        ExtensionAskedUntil = null;
+        StageDeadline = dispatchDeadline;
+        return step;
+    }
+
+    /// <summary>处理反馈: the unit reports the work done; the on-site check clock starts.</summary>
+    public CaseStep Feedback(StepActor actor, DateTime now, string result, DateTime checkDeadline, string? photos = null)
+    {
+        Require(nameof(Feedback), CaseStatus.Dispatched, CaseStatus.InProgress);
+        RequireUnit(actor);
+        NeedReason(result, "反馈须说明处置结果", "feedback needs the result of the work");
+        var step = Move(CaseStatus.Handled, StepKind.Feedback, actor, now, result: result, photos: photos);
+        ExtensionAskedUntil = null;
+        StageDeadline = checkDeadline;
+        return step;
+    }
+
+    /// <summary>核查: on site, the work was done (to close) or not (返工, back to the unit).</summary>
+    public CaseStep Verify(StepActor actor, DateTime now, bool done, string? comment, DateTime nextDeadline, string? photos = null)
+    {
+        Require(nameof(Verify), CaseStatus.Handled);
+        if (done)
+        {
+            var passed = Move(CaseStatus.Verified, StepKind.VerifyPassed, actor, now, comment: comment, photos: photos);
+            StageDeadline = nextDeadline;
+            return passed;
+        }
+
+        NeedReason(comment, "返工须说明未处置到位之处", "rework needs to say what was not done");
+        var failed = Move(CaseStatus.InProgress, StepKind.VerifyFailed, actor, now, comment: comment, photos: photos);
+        ReworkCount++;
+        StageDeadline = nextDeadline;
+        return failed;
+    }
+
+    /// <summary>结案, fixed or "closed, not fixed".</summary>
+    public CaseStep Close(StepActor actor, DateTime now, CaseOutcome outcome, string? comment = null)
+    {
+        Require(nameof(Close), CaseStatus.Verified);
+        if (outcome == CaseOutcome.NotFixed)
+        {
+            NeedReason(comment, "“结案未解决”须说明原因", "closing as not fixed needs a reason");
+        }
+
+        var step = Move(CaseStatus.Closed, StepKind.Close, actor, now, result: outcome.ToString(), comment: comment);
+        Outcome = outcome;
+        ClosedAt = now;
+        StageDeadline = null;
+        return step;
+    }
+
+    /// <summary>延期 asked for by the unit, with a reason and the deadline it needs.</summary>
+    public CaseStep AskExtension(StepActor actor, DateTime now, DateTime until, string reason)
+    {
+        Require("Extend", CaseStatus.Dispatched, CaseStatus.InProgress);
+        RequireUnit(actor);
+        NeedReason(reason, "延期须说明理由", "an extension needs a reason");
+        if (ExtensionAskedUntil is not null)
+        {
+            throw new CaseRuleException("extension-pending", "已有待审批的延期申请", "an extension is already waiting for a decision");
+        }
+
+        if (StageDeadline is { } due && until <= due)
+        {
+            throw new CaseRuleException("extension-not-later", "延期后的期限须晚于现在的期限", "the extended deadline must be later than the current one");
+        }
+
+        ExtensionAskedUntil = until;
+        return Append(StepKind.ExtensionRequested, actor, now, now, null, until.ToString("O"), reason);
+    }
+
+    /// <summary>The dispatcher approves or refuses the extension asked for.</summary>
+    public CaseStep DecideExtension(StepActor actor, DateTime now, bool approve, string? comment = null)
+    {
+        if (ExtensionAskedUntil is not { } until)
+        {
+            throw new CaseRuleException("no-extension", "没有待审批的延期申请", "no extension is waiting for a decision");
+        }
+
+        if (!approve)
+        {
+            NeedReason(comment, "不同意延期须说明理由", "refusing an extension needs a reason");
+            ExtensionAskedUntil = null;
+            return Append(StepKind.ExtensionRefused, actor, now, now, null, null, comment);
+        }
+
+        ExtensionAskedUntil = null;
+        ExtensionCount++;
+        var step = Append(StepKind.ExtensionApproved, actor, now, now, null, until.ToString("O"), comment);
+        StageDeadline = until;
+        return step;
+    }
+
+    /// <summary>挂账/缓办, approved: the clock stops and the case leaves what must be closed.</summary>
+    public CaseStep Park(StepActor actor, DateTime now, string reason)
+    {
+        Require(nameof(Park), CaseStatus.Registered, CaseStatus.Dispatched, CaseStatus.InProgress);
+        NeedReason(reason, "挂账须说明理由", "parking needs a reason");
+        var step = Append(StepKind.Park, actor, StageStartedAt, now, StageDeadline, null, reason, closesStage: false);
+        ParkedFrom = Status;
+        Status = CaseStatus.Parked;
+        return step;
+    }
+
+    /// <summary>The parked case resumes where it stood, its deadline moved by the time it was parked.</summary>
+    public CaseStep Resume(StepActor actor, DateTime now, DateTime? movedDeadline, string? comment = null)
+    {
+        Require(nameof(Resume), CaseStatus.Parked);
+        var step = Append(StepKind.Resume, actor, now, now, null, null, comment);
+        Status = ParkedFrom ?? CaseStatus.Registered;
+        ParkedFrom = null;
+        StageDeadline = movedDeadline;
+        return step;
+    }
+
+    /// <summary>督办: a leader or the overdue sweeper raises the supervision level; it never goes down.</summary>
+    public CaseStep Supervise(StepActor actor, DateTime now, SupervisionLevel level, string? comment = null)
+    {
+        if (!Status.IsOpen())
+        {
+            throw Refused("Supervise");
+        }
+
+        if (level == SupervisionLevel.None || level <= Supervision)
+        {
+            throw new CaseRuleException("supervision-not-higher", $"督办只能升级：当前为{Supervision}", $"supervision can only be raised: it is {Supervision} now");
+        }
+
+        Supervision = level;
+        return Append(StepKind.Supervise, actor, now, now, null, level.ToString(), comment);
+    }
+
+    /// <summary>评价 by the reporter; 不满意 within the window reopens the case against the closing unit.</summary>
+    public CaseStep Rate(StepActor actor, DateTime now, Rating rating, bool withinReopenWindow, DateTime reopenDeadline, string? comment = null)
+    {
+        Require(nameof(Rate), CaseStatus.Closed);
+        if (Rating is not null)
+        {
+            throw new CaseRuleException("already-rated", "该案件已评价", "the case has been rated already");
+        }
+
+        var reopens = rating == Cases.Rating.Dissatisfied && withinReopenWindow;
+        if (reopens && UnitCode is null)
+        {
+            throw new CaseRuleException("no-unit", "该案件没有处置单位，无法重开", "the case has no handling unit to reopen it against");
+        }
+
+        Rating = rating;
+        var step = Append(StepKind.Rate, actor, now, now, null, rating.ToString(), comment);
+        if (reopens)
+        {
+            Reopen(actor, now, reopenDeadline, comment ?? "评价不满意");
+        }
+
+        return step;
+    }
+
+    /// <summary>重开: a closed case goes back to the unit that closed it.</summary>
+    public CaseStep Reopen(StepActor actor, DateTime now, DateTime handlingDeadline, string reason)
+    {
+        Require(nameof(Reopen), CaseStatus.Closed);
+        NeedReason(reason, "重开须说明理由", "a reopening needs a reason");
+        if (UnitCode is null)
+        {
+            throw new CaseRuleException("no-unit", "该案件没有处置单位，无法重开", "the case has no handling unit to reopen it against");
+        }
+
+        var step = Move(CaseStatus.Dispatched, StepKind.Reopen, actor, now, comment: reason);
+        ReopenCount++;
+        ClosedAt = null;
+        Outcome = null;
+        Rating = null;
+        StageDeadline = handlingDeadline;
+        return step;
+    }
+
+    private void Require(string action, params CaseStatus[] allowed)
+    {
+        if (!allowed.Contains(Status))
+        {
+            throw Refused(action);
+        }
+    }
+
+    private CaseRuleException Refused(string action) =>
+        new("not-allowed-now",
+            $"案件当前状态为“{Status.Label()}”，不能执行“{ActionLabel(action)}”",
+            $"The case is {Status} now: {action.ToLowerInvariant()} is not allowed in that state");
+
+    private void RequireUnit(StepActor actor)
+    {
+        if (actor.Unit is not null && UnitCode is not null && actor.Unit != UnitCode)
+        {
+            throw new CaseRuleException("not-your-unit", "该案件未派遣给你的单位", "the case was not dispatched to your unit");
+        }
+    }
+
+    private static void NeedReason(string? text, string zh, string en)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new CaseRuleException("reason-required", zh, en);
+        }
+    }
+
+    private CaseStep Move(CaseStatus to, StepKind kind, StepActor actor, DateTime now, string? result = null, string? comment = null, string? photos = null, bool keepStage = false)
+    {
+        var step = Append(kind, actor, StageStartedAt, now, StageDeadline, result, comment, photos, closesStage: !keepStage);
+        Status = to;
+        return step;
+    }
+
+    private CaseStep Append(StepKind kind, StepActor actor, DateTime started, DateTime now, DateTime? deadline, string? result, string? comment, string? photos = null, bool closesStage = true)
+    {
+        var step = new CaseStep
+        {
+            Seq = Steps.Count + 1,
+            Kind = kind,
+            Actor = actor.Name,
+            Role = actor.Role,
+            Unit = actor.Unit,
+            StartedAt = started,
+            Deadline = deadline,
+            FinishedAt = now,
+            OnTime = deadline is { } d ? now <= d : null,
+            Result = result,
+            Comment = comment,
+            Photos = photos,
+        };
+        Steps.Add(step);
+        if (closesStage)
+        {
+            StageStartedAt = now;
+        }
+
+        return step;
+    }
+
+    private static string ActionLabel(string action) => action switch
+    {
+        nameof(Accept) => "受理",
+        nameof(Register) => "立案",
+        nameof(Void) => "作废",
+        nameof(Dispatch) => "派遣",
+        nameof(Start) => "签收",
+        nameof(Return) => "回退",
+        nameof(Feedback) => "反馈",
+        nameof(Verify) => "核查",
+        nameof(Close) => "结案",
+        "Extend" => "延期",
+        nameof(Park) => "挂账",
+        nameof(Resume) => "恢复",
+        "Supervise" => "督办",
+        nameof(Rate) => "评价",
+        nameof(Reopen) => "重开",
+        _ => action,
+    };
+}

@@ -1,0 +1,114 @@
+namespace Grassroots.Web.Features.Cases;
+
+/// <summary>The states of a case: 上报 → 受理 → 立案 | 作废 → 派遣 → 处置中 → 已反馈 → 核查 → 结案; 挂账 stops the clock.</summary>
+public enum CaseStatus
+{
+    Reported,
+    Accepted,
+    Registered,
+    Voided,
+    Dispatched,
+    InProgress,
+    Handled,
+    Verified,
+    Closed,
+    Parked,
+}
+
+public enum Urgency
+{
+    /// <summary>一般</summary>
+    Normal,
+
+    /// <summary>紧急</summary>
+    Urgent,
+}
+
+public enum CaseSource
+{
+    /// <summary>网格员巡查上报</summary>
+    GridWorker,
+
+    /// <summary>居民（网页 / Open311）</summary>
+    Resident,
+
+    /// <summary>12345 热线转办</summary>
+    Hotline,
+
+    /// <summary>领导交办</summary>
+    Leader,
+
+    /// <summary>现场督查</summary>
+    Inspection,
+}
+
+/// <summary>How a closed case ended: fixed, or "closed, not fixed", which is never counted as fixed.</summary>
+public enum CaseOutcome
+{
+    Fixed,
+    NotFixed,
+}
+
+public enum Rating
+{
+    /// <summary>满意</summary>
+    Satisfied,
+
+    /// <summary>基本满意</summary>
+    BasicallySatisfied,
+
+    /// <summary>不满意</summary>
+    Dissatisfied,
+}
+
+/// <summary>督办 levels: 普通 / 黄牌 / 红牌.</summary>
+public enum SupervisionLevel
+{
+    None,
+    Normal,
+    Yellow,
+    Red,
+}
+
+/// <summary>What a step row records.</summary>
+public enum StepKind
+{
+    Report,
+    Accept,
+    Register,
+    Void,
+    Dispatch,
+    Start,
+    Return,
+    Feedback,
+    VerifyPassed,
+    VerifyFailed,
+    Close,
+    ExtensionRequested,
+    ExtensionApproved,
+    ExtensionRefused,
+    Park,
+    Resume,
+    Supervise,
+    Rate,
+    Reopen,
+}
+
+public static class CaseLabels
+{
+    public static string Label(this CaseStatus status) => status switch
+    {
+        CaseStatus.Reported => "上报",
+        CaseStatus.Accepted => "受理",
+        CaseStatus.Registered => "立案",
+        CaseStatus.Voided => "作废",
+        CaseStatus.Dispatched => "派遣",
+        CaseStatus.InProgress => "处置中",
+        CaseStatus.Handled => "已反馈",
+        CaseStatus.Verified => "核查",
+        CaseStatus.Closed => "结案",
+        CaseStatus.Parked => "挂账",
+    };
+
+    public static bool IsOpen(this CaseStatus status) => status is not (CaseStatus.Closed or CaseStatus.Voided);
+}
