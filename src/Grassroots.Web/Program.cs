@@ -21,6 +21,9 @@ builder.Services.AddAudit();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddScoped<CreateAccount>();
 builder.Services.AddImport();
+builder.Services.Configure<WriteQueueOptions>(builder.Configuration.GetSection("WriteQueue"));
+builder.Services.AddSingleton<WriteQueue>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
