@@ -29,6 +29,12 @@ public class AppDbContext : IdentityDbContext<Account>
     /// </summary>
     public string? ScopePath => scope?.RegionPath;
 
+    /// <summary>A grid worker's grids; null for everyone else.</summary>
+    public IReadOnlyList<string>? ScopeGrids => scope?.Grids;
+
+    /// <summary>A handling unit's code for its staff; null for everyone else.</summary>
+    public string? ScopeUnit => scope?.Unit;
+
     private static Assembly[] modelAssemblies = [];
 
     public static void UseModelFrom(Assembly assembly)
@@ -55,7 +61,11 @@ public class AppDbContext : IdentityDbContext<Account>
         // Data scope is enforced here, once, for every query of every scoped entity.
         foreach (var type in builder.Model.GetEntityTypes().Select(t => t.ClrType).ToList())
         {
-            if (typeof(IRegionScoped).IsAssignableFrom(type))
+            if (typeof(IGridAndUnitScoped).IsAssignableFrom(type))
+            {
+                GetType().GetMethod(nameof(ScopeWork), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(type).Invoke(this, [builder]);
+            }
+            else if (typeof(IRegionScoped).IsAssignableFrom(type))
             {
                 GetType().GetMethod(nameof(ScopeRecords), BindingFlags.NonPublic | BindingFlags.Instance)!.MakeGenericMethod(type).Invoke(this, [builder]);
             }
@@ -73,6 +83,36 @@ public class AppDbContext : IdentityDbContext<Account>
     private void ScopeRecords<T>(ModelBuilder builder)
         where T : class, IRegionScoped =>
         builder.Entity<T>().HasQueryFilter(e => ScopePath == null || EF.Property<string?>(e, nameof(IRegionScoped.RegionPath))!.StartsWith(ScopePath));
+
+    private void ScopeWork<T>(ModelBuilder builder)
+        where T : class, IGridAndUnitScoped =>
+        builder.Entity<T>().HasQueryFilter(e =>
+            (ScopePath == null || EF.Property<string>(e, nameof(IGridAndUnitScoped.RegionPath)).StartsWith(ScopePath))
+            && (ScopeGrids == null || ScopeGrids.Contains(EF.Property<string>(e, nameof(IGridAndUnitScoped.GridCode))))
+            && (ScopeUnit == null || EF.Property<string?>(e, nameof(IGridAndUnitScoped.UnitCode)) == ScopeUnit));
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseChangesToAppendOnlyRows();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseChangesToAppendOnlyRows();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void RefuseChangesToAppendOnlyRows()
+    {
+        foreach (var entry in ChangeTracker.Entries<IAppendOnly>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new InvalidOperationException($"{entry.Metadata.ClrType.Name} rows are written once and never changed or removed.");
+            }
+        }
+    }
 
     private void ScopeNodes<T>(ModelBuilder builder, string pathProperty)
         where T : class

@@ -16,6 +16,10 @@ public sealed class DataScope(IHttpContextAccessor http) : IDataScope
     public string? RegionPath => User?.FindFirstValue(AccountClaims.Scope) is { Length: > 0 } path ? path : null;
 
     /// <summary>The grids a grid worker is limited to; null for everyone else.</summary>
+    IReadOnlyList<string>? IDataScope.Grids => Grids;
+
+    string? IDataScope.Unit => Unit;
+
     public IReadOnlyList<string>? Grids =>
         User is { } user && user.IsInRole(Roles.GridWorker) && !user.IsInRole(Roles.Administrator)
             ? (user.FindFirstValue(AccountClaims.Grids) ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)

@@ -1,3 +1,4 @@
+using Grassroots.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -7,7 +8,7 @@ namespace Grassroots.Web.Features.Audit;
 /// One state-changing operation: who, in which role, when, what, on which target, and a digest of the
 /// change. Entries are numbered without gaps and chained: each hash covers the entry and the previous hash.
 /// </summary>
-public sealed class AuditEntry
+public sealed class AuditEntry : IAppendOnly
 {
     public long Seq { get; set; }
     public DateTime At { get; set; }

@@ -1,3 +1,5 @@
+using Grassroots.Data;
+
 namespace Grassroots.Web.Features.Cases;
 
 /// <summary>
@@ -6,9 +8,15 @@ namespace Grassroots.Web.Features.Cases;
 /// step row of the stage it closes. Deadlines are computed by the caller from the working calendar and
 /// passed in, so the rules here stay free of time arithmetic.
 /// </summary>
-public sealed class Case
+public sealed class Case : IGridAndUnitScoped
 {
     public long Id { get; set; }
+
+    /// <summary>The code a resident follows the case by.</summary>
+    public string TrackingCode { get; set; } = "";
+
+    /// <summary>The Idempotency-Key of the request that opened it: a retry finds this case instead of opening another.</summary>
+    public string? IdempotencyKey { get; set; }
     public required string CategoryCode { get; set; }
     public Urgency Urgency { get; set; }
     public CaseSource Source { get; set; }
@@ -46,6 +54,18 @@ public sealed class Case
 
     public List<CaseStep> Steps { get; set; } = [];
 
+    private const string TrackingAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    /// <summary>A tracking code a resident can read out and type: ten characters without I, L, O or U.</summary>
+    public static string NewTrackingCode() =>
+        string.Create(10, 0, (span, _) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = TrackingAlphabet[System.Security.Cryptography.RandomNumberGenerator.GetInt32(TrackingAlphabet.Length)];
+            }
+        });
+
     /// <summary>A new case in state 上报, with its first step.</summary>
     public static Case Report(string category, Urgency urgency, CaseSource source, double lon, double lat, string grid, string regionPath, string description, StepActor actor, DateTime now, DateTime registerDeadline)
     {
@@ -59,6 +79,7 @@ public sealed class Case
             GridCode = grid,
             RegionPath = regionPath,
             Description = description,
+            TrackingCode = NewTrackingCode(),
             Status = CaseStatus.Reported,
             ReportedAt = now,
             StageStartedAt = now,

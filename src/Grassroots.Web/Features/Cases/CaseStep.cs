@@ -1,3 +1,5 @@
+using Grassroots.Data;
+
 namespace Grassroots.Web.Features.Cases;
 
 /// <summary>Who acts on a case: a name, the role they act in, and their unit if they belong to one.</summary>
@@ -8,7 +10,7 @@ public sealed record StepActor(string Name, string Role, string? Unit = null);
 /// finished, on time or not), who finished it, in which role and unit, the result and the comment.
 /// Every KPI is computed from these rows alone.
 /// </summary>
-public sealed class CaseStep
+public sealed class CaseStep : IAppendOnly
 {
     public long Id { get; set; }
     public long CaseId { get; set; }

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Grassroots.Web.Features.Cases;
+
+internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
+{
+    public void Configure(EntityTypeBuilder<Case> b)
+    {
+        b.ToTable("cases");
+        b.HasKey(c => c.Id);
+        b.Property(c => c.TrackingCode).HasMaxLength(16);
+        b.Property(c => c.IdempotencyKey).HasMaxLength(100);
+        b.Property(c => c.CategoryCode).HasMaxLength(16);
+        b.Property(c => c.Urgency).HasConversion<string>().HasMaxLength(10);
+        b.Property(c => c.Source).HasConversion<string>().HasMaxLength(12);
+        b.Property(c => c.GridCode).HasMaxLength(15);
+        b.Property(c => c.RegionPath).HasMaxLength(64);
+        b.Property(c => c.Description).HasMaxLength(4000);
+        b.Property(c => c.UnitCode).HasMaxLength(32);
+        b.Property(c => c.Status).HasConversion<string>().HasMaxLength(12);
+        b.Property(c => c.ParkedFrom).HasConversion<string>().HasMaxLength(12);
+        b.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(10);
+        b.Property(c => c.Rating).HasConversion<string>().HasMaxLength(20);
+        b.Property(c => c.Supervision).HasConversion<string>().HasMaxLength(10);
+        b.HasIndex(c => c.TrackingCode).IsUnique();
+        b.HasIndex(c => c.IdempotencyKey).IsUnique();
+
+        // Lists by place and time (keyset pages), the overdue sweep, a unit's work, the duplicate check.
+        b.HasIndex(c => new { c.RegionPath, c.ReportedAt, c.Id });
+        b.HasIndex(c => new { c.Status, c.StageDeadline });
+        b.HasIndex(c => new { c.UnitCode, c.Status });
+        b.HasIndex(c => new { c.GridCode, c.Status });
+        b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });
+        b.HasMany(c => c.Steps).WithOne().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CaseStepConfiguration : IEntityTypeConfiguration<CaseStep>
+{
+    public void Configure(EntityTypeBuilder<CaseStep> b)
+    {
+        b.ToTable("case_steps");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(s => s.Actor).HasMaxLength(100);
+        b.Property(s => s.Role).HasMaxLength(20);
+        b.Property(s => s.Unit).HasMaxLength(32);
+        b.Property(s => s.Result).HasMaxLength(200);
+        b.Property(s => s.Comment).HasMaxLength(2000);
+        b.Property(s => s.Photos).HasMaxLength(1000);
+        b.HasIndex(s => new { s.CaseId, s.Seq }).IsUnique();
+        b.HasIndex(s => new { s.Kind, s.FinishedAt });
+        b.HasIndex(s => new { s.Unit, s.FinishedAt });
+    }
+}
