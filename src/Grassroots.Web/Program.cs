@@ -4,6 +4,7 @@ using Grassroots.Web.Cli;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
+using Grassroots.Web.Features.Cases;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Import;
@@ -72,6 +73,7 @@ app.MapAuthApi();
 app.MapAdminApi();
 app.MapRegistryApi();
 app.MapPeopleApi();
+app.MapCaseQueries();
 app.MapImportApi();
 app.MapAuditApi();
 

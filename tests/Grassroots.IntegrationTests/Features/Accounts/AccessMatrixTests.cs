@@ -29,7 +29,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     });
 
     /// <summary>Inside: the community every 梁溪 demo account can see. Outside: a community of 新吴区, outside those accounts' scope.</summary>
-    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath, string PersonInside, string PersonOutside);
+    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath, string PersonInside, string PersonOutside, long CaseInside, long CaseOutside);
 
     private sealed record Req(HttpMethod Method, string Url, object? Body = null, string? Csv = null);
 
@@ -81,6 +81,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         ["GET /api/people/{code}"] = new(Get(p => $"/api/people/{p.PersonInside}"), Get(p => $"/api/people/{p.PersonOutside}"), HttpStatusCode.OK),
         ["GET /api/people/{code}/contact"] = new(Get(p => $"/api/people/{p.PersonInside}/contact"), Get(p => $"/api/people/{p.PersonOutside}/contact"), HttpStatusCode.OK),
         ["GET /api/people/{code}/personal-data"] = new(Get(p => $"/api/people/{p.PersonInside}/personal-data"), Get(p => $"/api/people/{p.PersonOutside}/personal-data"), HttpStatusCode.OK),
+        ["GET /api/cases/"] = new(Get(p => $"/api/cases?region={p.Community}"), Get(p => $"/api/cases?region={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/cases/{id:long}"] = new(Get(p => $"/api/cases/{p.CaseInside}"), Get(p => $"/api/cases/{p.CaseOutside}"), HttpStatusCode.OK),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
         ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
     };
@@ -113,7 +115,25 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         var outside = app.WithDb(db => db.Set<Region>().AsNoTracking().Where(r => r.Code.StartsWith("320214") && r.Path.Length > 50).OrderBy(r => r.Code).First());
         var personInside = app.WithDb(db => db.Set<Person>().AsNoTracking().Where(p => p.RegionCode == community.Code).OrderBy(p => p.Code).First().Code);
         var personOutside = app.WithDb(db => db.Set<Person>().AsNoTracking().Where(p => p.RegionCode == outside.Code).OrderBy(p => p.Code).First().Code);
-        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path, personInside, personOutside);
+        var outsideGrid = app.WithDb(db => db.Set<Grid>().AsNoTracking().Where(g => g.CommunityCode == outside.Code).OrderBy(g => g.Code).First());
+        var caseInside = await AddCaseAsync(grid, "320213-CGJ");
+        var caseOutside = await AddCaseAsync(outsideGrid, "320214-CGJ");
+        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path, personInside, personOutside, caseInside, caseOutside);
+    }
+
+    /// <summary>A case in the grid, dispatched to the unit: inside the lx.grid and lx.unit scopes when it is theirs.</summary>
+    private async Task<long> AddCaseAsync(Grid grid, string unit)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
+        var now = DateTime.UtcNow;
+        var actor = new Grassroots.Web.Features.Cases.StepActor("test", Roles.GridWorker);
+        var c = Grassroots.Web.Features.Cases.Case.Report("0101", Grassroots.Web.Features.Cases.Urgency.Normal, Grassroots.Web.Features.Cases.CaseSource.GridWorker, 120.3, 31.5, grid.Code, grid.RegionPath, "矩阵测试", actor, now, now.AddMinutes(30));
+        c.Register(actor, now);
+        c.Dispatch(actor, now, unit, now.AddHours(4));
+        db.Add(c);
+        await db.SaveChangesAsync();
+        return c.Id;
     }
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();

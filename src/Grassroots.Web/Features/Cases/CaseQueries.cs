@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using Grassroots.Data;
+using Grassroots.Web.Data;
+using Grassroots.Web.Features.Accounts;
+using Grassroots.Web.Features.Common;
+using Grassroots.Web.Features.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Grassroots.Web.Features.Cases;
+
+public sealed record CaseSummaryDto(
+    long Id, string TrackingCode, string Category, string Urgency, string Source, string Status, string StatusLabel,
+    string GridCode, string? UnitCode, DateTime ReportedAt, DateTime? StageDeadline, bool Overdue, string Supervision, string Description);
+
+public sealed record CasePage(IReadOnlyList<CaseSummaryDto> Items, string? Next);
+
+public sealed record StepDto(
+    int Seq, string Kind, string Actor, string Role, string? Unit, DateTime StartedAt, DateTime? Deadline, DateTime FinishedAt, bool? OnTime,
+    string? Result, string? Comment, IReadOnlyList<string> Photos);
+
+public sealed record CaseDetailDto(
+    CaseSummaryDto Case, double Lon, double Lat, string? Outcome, string? Rating, int ReworkCount, int ReturnCount, int ReopenCount, int ExtensionCount,
+    DateTime? ExtensionAskedUntil, DateTime? ClosedAt, IReadOnlyList<StepDto> Steps);
+
+/// <summary>Reading cases: filtered lists in keyset pages, and one case with every step.</summary>
+public static class CaseQueries
+{
+    public static IEndpointRouteBuilder MapCaseQueries(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/cases").WithTags("Cases");
+        api.MapGet("/", List).Require(Permission.ViewCases)
+            .WithSummary("Cases in the caller's scope, newest first, by status, category, region subtree, source, overdue and date range; keyset pages.");
+        api.MapGet("/{id:long}", Get).Require(Permission.ViewCases).WithSummary("One case with every step.");
+        return app;
+    }
+
+    internal static CaseSummaryDto Summary(Case c, DateTime now) => new(
+        c.Id, c.TrackingCode, c.CategoryCode, c.Urgency.ToString(), c.Source.ToString(), c.Status.ToString(), c.Status.Label(),
+        c.GridCode, c.UnitCode, c.ReportedAt, c.StageDeadline, c.Status.IsOpen() && c.Status != CaseStatus.Parked && c.StageDeadline < now,
+        c.Supervision.ToString(), c.Description.Length > 100 ? c.Description[..100] : c.Description);
+
+    private static async Task<Results<Ok<CasePage>, ProblemHttpResult>> List(
+        AppDbContext db, TimeProvider clock, string? status, string? category, string? region, string? source, bool? overdue,
+        DateTimeOffset? from, DateTimeOffset? to, string? after, int? limit, CancellationToken ct)
+    {
+        var errors = new List<ProblemItem>();
+        var query = db.Set<Case>().AsNoTracking();
+        if (status is not null)
+        {
+            var statuses = new List<CaseStatus>();
+            foreach (var s in status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (Enum.TryParse<CaseStatus>(s, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+                {
+                    statuses.Add(parsed);
+                }
+                else
+                {
+                    errors.Add(new("query", "status", "unknown-status", Text.Pick($"未知状态 {s}", $"unknown status {s}")));
+                }
+            }
+
+            query = query.Where(c => statuses.Contains(c.Status));
+        }
+
+        if (source is not null)
+        {
+            if (Enum.TryParse<CaseSource>(source, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            {
+                query = query.Where(c => c.Source == parsed);
+            }
+            else
+            {
+                errors.Add(new("query", "source", "unknown-source", Text.Pick($"未知来源 {source}", $"unknown source {source}")));
+            }
+        }
+
+        if (category is not null)
+        {
+            query = query.Where(c => c.CategoryCode.StartsWith(category));
+        }
+
+        if (from is not null && to is not null && from > to)
+        {
+            errors.Add(new("query", "from", "invalid-range", Text.Pick("开始时间晚于结束时间", "from is after to")));
+        }
+
+        var (afterAt, afterId) = (default(DateTime), 0L);
+        if (after is not null && !TryReadCursor(after, out afterAt, out afterId))
+        {
+            errors.Add(new("query", "after", "invalid-cursor", Text.Pick("分页游标无效", "the page cursor is not valid")));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("查询条件有误。", "The query is not valid.", errors);
+        }
+
+        if (region is not null)
+        {
+            var path = await db.Regions.Where(r => r.Code == region).Select(r => r.Path).FirstOrDefaultAsync(ct);
+            if (path is null)
+            {
+                return RegistryEndpoints.RegionNotFound(region);
+            }
+
+            query = query.Where(c => c.RegionPath.StartsWith(path));
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (overdue is { } late)
+        {
+            query = late
+                ? query.Where(c => c.StageDeadline < now && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked)
+                : query.Where(c => !(c.StageDeadline < now && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked));
+        }
+
+        if (from is { } f)
+        {
+            var start = f.UtcDateTime;
+            query = query.Where(c => c.ReportedAt >= start);
+        }
+
+        if (to is { } t)
+        {
+            var end = t.UtcDateTime;
+            query = query.Where(c => c.ReportedAt < end);
+        }
+
+        if (after is not null)
+        {
+            query = query.Where(c => c.ReportedAt < afterAt || (c.ReportedAt == afterAt && c.Id < afterId));
+        }
+
+        var take = Math.Clamp(limit ?? 50, 1, 500);
+        var rows = await query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
+        var next = rows.Count > take ? Cursor(rows[take - 1]) : null;
+        return TypedResults.Ok(new CasePage([.. rows.Take(take).Select(c => Summary(c, now))], next));
+    }
+
+    private static async Task<Results<Ok<CaseDetailDto>, ProblemHttpResult>> Get(long id, AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var c = await db.Set<Case>().AsNoTracking().Include(x => x.Steps).FirstOrDefaultAsync(x => x.Id == id, ct);
+        return c is null ? NotFound(id) : TypedResults.Ok(Detail(c, clock.GetUtcNow().UtcDateTime));
+    }
+
+    internal static CaseDetailDto Detail(Case c, DateTime now) => new(
+        Summary(c, now), c.Lon, c.Lat, c.Outcome?.ToString(), c.Rating?.ToString(), c.ReworkCount, c.ReturnCount, c.ReopenCount, c.ExtensionCount,
+        c.ExtensionAskedUntil, c.ClosedAt,
+        [.. c.Steps.OrderBy(s => s.Seq).Select(s => new StepDto(
+            s.Seq, s.Kind.ToString(), s.Actor, s.Role, s.Unit, s.StartedAt, s.Deadline, s.FinishedAt, s.OnTime, s.Result, s.Comment,
+            (s.Photos ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)))]);
+
+    internal static ProblemHttpResult NotFound(long id) =>
+        Problems.NotFound($"没有编号为 {id} 的案件。", $"No case has the id {id}.");
+
+    private static string Cursor(Case c) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(c.ReportedAt.Ticks.ToString(CultureInfo.InvariantCulture) + ":" + c.Id.ToString(CultureInfo.InvariantCulture)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryReadCursor(string cursor, out DateTime at, out long id)
+    {
+        at = default;
+        id = 0;
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(padded)).Split(':');
+            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                && ticks >= DateTime.MinValue.Ticks && ticks <= DateTime.MaxValue.Ticks
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out id))
+            {
+                at = new DateTime(ticks, DateTimeKind.Utc);
+                return true;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        return false;
+    }
+}
