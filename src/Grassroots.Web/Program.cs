@@ -4,6 +4,7 @@ using Grassroots.Web.Cli;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
+using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Import;
@@ -21,6 +22,7 @@ builder.Services.AddAudit();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddScoped<CreateAccount>();
 builder.Services.AddImport();
+builder.Services.AddCalendar(builder.Configuration);
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
@@ -71,6 +73,7 @@ app.MapRegistryApi();
 app.MapPeopleApi();
 app.MapImportApi();
 app.MapAuditApi();
+app.MapCalendarApi();
 
 await DatabaseStartup.PrepareAsync(app.Services);
 await app.RunAsync();
