@@ -117,7 +117,7 @@ public static partial class CalendarEndpoints
                 days = d;
             }
         }
-        else if (!double.TryParse(workingHours, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var h) || h > MaxWorkingHours)
+        else if (!double.TryParse(workingHours, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var h) || !double.IsFinite(h) || h > MaxWorkingHours)
         {
             errors.Add(new("query", "workingHours", "out-of-range", Text.Pick($"应为 0 至 {MaxWorkingHours} 的数，可带小数，如 0.5", $"must be a number from 0 to {MaxWorkingHours}, decimals allowed, e.g. 0.5")));
         }

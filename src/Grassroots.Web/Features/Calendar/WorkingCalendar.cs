@@ -116,7 +116,11 @@ public sealed class WorkingCalendar
 
     public static long MinutesOf(double hours)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(hours);
+        if (!double.IsFinite(hours) || hours < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(hours), hours, "Working hours are a finite number, zero or more.");
+        }
+
         return (long)Math.Round(hours * 60, MidpointRounding.AwayFromZero);
     }
 

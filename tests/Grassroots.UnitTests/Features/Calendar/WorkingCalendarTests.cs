@@ -145,6 +145,7 @@ public class WorkingCalendarTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Calendar.AddWorkingDays(T("2025-02-05T10:00:00+08:00"), -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => Calendar.AddWorkingHours(T("2025-02-05T10:00:00+08:00"), -0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Calendar.AddWorkingHours(T("2025-02-05T10:00:00+08:00"), double.NaN));
     }
 
     [Theory]
