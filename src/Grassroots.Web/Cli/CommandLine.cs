@@ -14,7 +14,7 @@ namespace Grassroots.Web.Cli;
 /// </summary>
 public static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "demo", "import", "export", "verify", "create-admin", "help"];
+    private static readonly string[] Verbs = ["migrate", "demo", "import", "export", "verify", "create-admin", "calendar", "help"];
 
     /// <summary>
     /// The arguments for the configuration: the options (--name=value, --name value) without the verb's own
@@ -62,6 +62,7 @@ public static partial class CommandLine
                 "export" => await ImportCommands.ExportAsync(services, args, output),
                 "verify" => await Verify(services),
                 "create-admin" => await CreateAdmin(services, args),
+                "calendar" => await Features.Calendar.CalendarCommands.RunAsync(services, args, output, errors),
                 _ => Help(),
             };
         }
@@ -86,6 +87,8 @@ public static partial class CommandLine
                                                        import a GeoJSON, CSV (UTF-8 or GB18030) or XLSX file, all or nothing
               export <regions|grids|orgs|compounds|people> <file> [--headers zh|en]
                                                        export to .geojson, .csv or .xlsx, by the file's extension
+              calendar load <file.json>                load a year's official holidays and adjusted working days (docs/calendar.md)
+              calendar export <year> <file.json>       write a loaded year in the same format
 
             Configuration as for the server: --Database:Provider=Postgres --ConnectionStrings:Grassroots="Host=…"
             """);

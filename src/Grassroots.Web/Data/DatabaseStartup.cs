@@ -1,4 +1,5 @@
 using Grassroots.Data;
+using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Registry;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +36,9 @@ public static class DatabaseStartup
             {
                 throw new InvalidOperationException("The database is not up to date: run the 'migrate' verb first (dotnet Grassroots.Web.dll migrate).");
             }
+
+            // Every database, demo or not, gets the official schedules shipped with the product.
+            await LoadCalendarYear.SeedShippedAsync(db, sp.GetRequiredService<TimeProvider>(), cancellationToken);
 
             if (scale is { } s and not DemoScale.None && !await db.Regions.AnyAsync(cancellationToken))
             {

@@ -1,4 +1,5 @@
 using Grassroots.Data;
+using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Registry;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,5 +15,7 @@ public static class Db
         public DbSet<Compound> Compounds => db.Set<Compound>();
         public DbSet<PartyOrg> Orgs => db.Set<PartyOrg>();
         public DbSet<Person> People => db.Set<Person>();
+        public DbSet<CalendarDay> CalendarDays => db.Set<CalendarDay>();
+        public DbSet<CalendarYear> CalendarYears => db.Set<CalendarYear>();
     }
 }

@@ -27,6 +27,7 @@ public enum Permission
     SuperviseCase,
     ViewKpis,
     PublishAssessment,
+    ManageCalendar,
 }
 
 /// <summary>Who may do what: the permission table of docs/security.md, enforced from here and only here.</summary>
@@ -61,6 +62,7 @@ public static class PermissionTable
         Permission.SuperviseCase => [Roles.Leader, Roles.ShiftLeader],
         Permission.ViewKpis => [Roles.Administrator, .. CommandCentre, Roles.Assessor, Roles.Leader, Roles.Secretary],
         Permission.PublishAssessment => [Roles.Assessor],
+        Permission.ManageCalendar => [Roles.Administrator],
     };
 
     public static string Policy(Permission permission) => "permission:" + permission;

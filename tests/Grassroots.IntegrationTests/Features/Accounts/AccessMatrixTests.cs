@@ -85,6 +85,12 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         ["GET /api/cases/{id:long}"] = new(Get(p => $"/api/cases/{p.CaseInside}"), Get(p => $"/api/cases/{p.CaseOutside}"), HttpStatusCode.OK),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
         ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
+        ["GET /api/calendar/{year:int}"] = new(Get(_ => "/api/calendar/2025"), null, HttpStatusCode.OK),
+        ["GET /api/calendar/deadline"] = new(Get(_ => "/api/calendar/deadline?from=2025-01-27T10:00:00%2B08:00&workingDays=1"), null, HttpStatusCode.OK),
+        ["PUT /api/calendar/{year:int}"] = new(
+            _ => Task.FromResult(new Req(HttpMethod.Put, "/api/calendar/2030", new { holidays = new[] { new { date = "2030-01-01", name = "元旦" } }, workdays = Array.Empty<object>() })),
+            null,
+            HttpStatusCode.OK),
     };
 
     private static string CompoundCsv(string community, Places p) =>
