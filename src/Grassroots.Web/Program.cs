@@ -27,6 +27,9 @@ builder.Services.AddCalendar(builder.Configuration);
 builder.Services.Configure<WriteQueueOptions>(builder.Configuration.GetSection("WriteQueue"));
 builder.Services.AddSingleton<WriteQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
+builder.Services.Configure<SupervisionOptions>(builder.Configuration.GetSection("Supervision"));
+builder.Services.AddSingleton<SweepOverdue>();
+builder.Services.AddHostedService<OverdueSweeper>();
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);

@@ -29,11 +29,15 @@ public sealed class CurrentActor(IHttpContextAccessor http) : IActor
 /// </summary>
 public sealed class AuditTrail(AppDbContext db, IActor actor, TimeProvider clock)
 {
+    // Until the chain numbers them at save, new entries carry distinct negative keys, so one unit of work can hold several.
+    private static long provisional;
+
     public AuditEntry Record(string operation, string target, object? change, string? summary = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var entry = new AuditEntry
         {
+            Seq = -Interlocked.Increment(ref provisional),
             // Microseconds: what PostgreSQL keeps, so the hash reads back the same on both databases.
             At = new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc),
             Actor = actor.Name,
