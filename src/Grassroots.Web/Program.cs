@@ -4,10 +4,12 @@ using Grassroots.Web.Cli;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
+using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Import;
 using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Units;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(CommandLine.ConfigurationArgs(args));
@@ -21,6 +23,7 @@ builder.Services.AddAudit();
 builder.Services.AddAccounts(builder.Configuration);
 builder.Services.AddScoped<CreateAccount>();
 builder.Services.AddImport();
+builder.Services.AddCategories();
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
@@ -71,6 +74,8 @@ app.MapRegistryApi();
 app.MapPeopleApi();
 app.MapImportApi();
 app.MapAuditApi();
+app.MapUnitApi();
+app.MapCategoryApi();
 
 await DatabaseStartup.PrepareAsync(app.Services);
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using Grassroots.Data;
+using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Registry;
 using Microsoft.EntityFrameworkCore;
@@ -35,6 +36,8 @@ public static class DatabaseStartup
             {
                 throw new InvalidOperationException("The database is not up to date: run the 'migrate' verb first (dotnet Grassroots.Web.dll migrate).");
             }
+
+            await sp.GetRequiredService<LoadDictionary>().SeedIfEmptyAsync(cancellationToken);
 
             if (scale is { } s and not DemoScale.None && !await db.Regions.AnyAsync(cancellationToken))
             {

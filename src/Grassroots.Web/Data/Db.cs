@@ -1,5 +1,7 @@
 using Grassroots.Data;
+using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Web.Data;
@@ -14,5 +16,8 @@ public static class Db
         public DbSet<Compound> Compounds => db.Set<Compound>();
         public DbSet<PartyOrg> Orgs => db.Set<PartyOrg>();
         public DbSet<Person> People => db.Set<Person>();
+        public DbSet<HandlingUnit> Units => db.Set<HandlingUnit>();
+        public DbSet<CaseCategory> Categories => db.Set<CaseCategory>();
+        public DbSet<DeadlineRule> Deadlines => db.Set<DeadlineRule>();
     }
 }
