@@ -25,7 +25,8 @@ public sealed class LoadDictionary(AppDbContext db, AuditTrail audit, ILogger<Lo
         var errors = new ImportErrors();
         var dictionary = CategoryFile.Read(CategoryFile.Shipped(), FileFormat.Csv, errors)
             ?? throw new InvalidOperationException("The shipped category dictionary is invalid: " + string.Join("; ", errors.List));
-        var counts = await StoreAsync(dictionary, "categories.seed", cancellationToken);
+        // Not audited: the shipped content is the same on every installation and named by the version.
+        var counts = await StoreAsync(dictionary, null, cancellationToken);
         logger.LogInformation("Loaded the shipped category dictionary: {Categories} categories, {Deadlines} deadline rows", counts.Categories, counts.Deadlines);
     }
 
@@ -41,7 +42,7 @@ public sealed class LoadDictionary(AppDbContext db, AuditTrail audit, ILogger<Lo
         return (await StoreAsync(dictionary, "categories.import", cancellationToken), []);
     }
 
-    private async Task<DictionaryCounts> StoreAsync(CategoryDictionary dictionary, string operation, CancellationToken cancellationToken)
+    private async Task<DictionaryCounts> StoreAsync(CategoryDictionary dictionary, string? operation, CancellationToken cancellationToken)
     {
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         var existing = await db.Categories.ToDictionaryAsync(c => c.Code, StringComparer.Ordinal, cancellationToken);
@@ -86,11 +87,18 @@ public sealed class LoadDictionary(AppDbContext db, AuditTrail audit, ILogger<Lo
         await db.Deadlines.Where(r => listed.Contains(r.CategoryCode)).ExecuteDeleteAsync(cancellationToken);
         db.Deadlines.AddRange(dictionary.Deadlines);
         var counts = new DictionaryCounts(dictionary.Categories.Count, dictionary.Deadlines.Count, inserted, updated, existing.Count);
-        audit.Record(operation, "categories", counts, $"category dictionary: {counts.Categories} categories, {counts.Deadlines} deadline rows; {inserted} new, {updated} updated, {existing.Count} deactivated");
+        if (operation is not null)
+        {
+            audit.Record(operation, "categories", counts, Summary(counts));
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return counts;
     }
+
+    private static string Summary(DictionaryCounts counts) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"category dictionary: {counts.Categories} categories, {counts.Deadlines} deadline rows; {counts.Inserted} new, {counts.Updated} updated, {counts.Deactivated} deactivated");
 
     /// <summary>The deadline table as it stands, for the workflow to look limits up in.</summary>
     public static async Task<DeadlineTable> DeadlinesAsync(AppDbContext db, CancellationToken cancellationToken) =>
