@@ -83,6 +83,14 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         ["GET /api/people/{code}/personal-data"] = new(Get(p => $"/api/people/{p.PersonInside}/personal-data"), Get(p => $"/api/people/{p.PersonOutside}/personal-data"), HttpStatusCode.OK),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
         ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
+        ["GET /api/units"] = new(Get(p => $"/api/units?region={p.Community}"), Get(p => $"/api/units?region={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/categories/"] = new(Get(_ => "/api/categories"), null, HttpStatusCode.OK),
+        ["GET /api/categories/{code}"] = new(Get(_ => "/api/categories/S0101"), null, HttpStatusCode.OK),
+        ["GET /api/categories/export"] = new(Get(_ => "/api/categories/export"), null, HttpStatusCode.OK),
+        ["POST /api/categories/import"] = new(
+            _ => Task.FromResult(new Req(HttpMethod.Post, "/api/categories/import", Csv: System.Text.Encoding.UTF8.GetString(Grassroots.Web.Features.Categories.CategoryFile.Shipped()))),
+            null,
+            HttpStatusCode.OK),
     };
 
     private static string CompoundCsv(string community, Places p) =>

@@ -141,7 +141,11 @@ public class CategoryDictionaryTests
             regions.Add(district);
             regions.AddRange(DemoCityGenerator.ReadStreets().Where(s => s.DistrictCode == d).Select(s => new Region
             {
-                Code = s.Code + "000", Name = s.Name, Kind = s.Name.EndsWith('镇') ? RegionKind.Town : RegionKind.Street, ParentCode = district.Code, Path = district.Path + s.Code + "000/",
+                Code = s.Code + "000",
+                Name = s.Name,
+                Kind = s.Name.EndsWith('镇') ? RegionKind.Town : RegionKind.Street,
+                ParentCode = district.Code,
+                Path = district.Path + s.Code + "000/",
             }));
         }
 
