@@ -6,10 +6,12 @@ using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Cases;
+using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Import;
 using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Units;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(CommandLine.ConfigurationArgs(args));
@@ -30,6 +32,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
 builder.Services.Configure<SupervisionOptions>(builder.Configuration.GetSection("Supervision"));
 builder.Services.AddSingleton<SweepOverdue>();
 builder.Services.AddHostedService<OverdueSweeper>();
+builder.Services.AddCategories();
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
@@ -82,6 +85,8 @@ app.MapCaseQueries();
 app.MapImportApi();
 app.MapAuditApi();
 app.MapCalendarApi();
+app.MapUnitApi();
+app.MapCategoryApi();
 
 await DatabaseStartup.PrepareAsync(app.Services);
 await app.RunAsync();

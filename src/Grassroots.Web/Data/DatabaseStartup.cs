@@ -1,5 +1,6 @@
 using Grassroots.Data;
 using Grassroots.Web.Features.Calendar;
+using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Registry;
 using Microsoft.EntityFrameworkCore;
@@ -39,6 +40,7 @@ public static class DatabaseStartup
 
             // Every database, demo or not, gets the official schedules shipped with the product.
             await LoadCalendarYear.SeedShippedAsync(db, sp.GetRequiredService<TimeProvider>(), cancellationToken);
+            await sp.GetRequiredService<LoadDictionary>().SeedIfEmptyAsync(cancellationToken);
 
             if (scale is { } s and not DemoScale.None && !await db.Regions.AnyAsync(cancellationToken))
             {

@@ -1,6 +1,8 @@
 using Grassroots.Data;
 using Grassroots.Web.Features.Calendar;
+using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Web.Data;
@@ -17,5 +19,8 @@ public static class Db
         public DbSet<Person> People => db.Set<Person>();
         public DbSet<CalendarDay> CalendarDays => db.Set<CalendarDay>();
         public DbSet<CalendarYear> CalendarYears => db.Set<CalendarYear>();
+        public DbSet<HandlingUnit> Units => db.Set<HandlingUnit>();
+        public DbSet<CaseCategory> Categories => db.Set<CaseCategory>();
+        public DbSet<DeadlineRule> Deadlines => db.Set<DeadlineRule>();
     }
 }

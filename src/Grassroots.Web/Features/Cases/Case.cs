@@ -1,4 +1,5 @@
 using Grassroots.Data;
+using Grassroots.Web.Features.Categories;
 
 namespace Grassroots.Web.Features.Cases;
 

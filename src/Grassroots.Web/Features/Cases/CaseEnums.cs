@@ -15,15 +15,6 @@ public enum CaseStatus
     Parked,
 }
 
-public enum Urgency
-{
-    /// <summary>一般</summary>
-    Normal,
-
-    /// <summary>紧急</summary>
-    Urgent,
-}
-
 public enum CaseSource
 {
     /// <summary>网格员巡查上报</summary>

@@ -3,6 +3,7 @@ using Grassroots.Data;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
+using Grassroots.Web.Features.Units;
 using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Web.Features.Demo;
@@ -39,6 +40,7 @@ public sealed class DemoSeeder(AppDbContext db, AuditTrail audit, CreateAccount 
         await SaveInBatches(city.Grids, "grids", cancellationToken);
         await SaveInBatches(city.Compounds, "compounds", cancellationToken);
         await SaveInBatches(city.People, "people", cancellationToken);
+        await SaveInBatches(DemoUnits.For(city.Regions), "handling units", cancellationToken);
         var counts = new { scale = scale.ToString(), seed, regions = city.Regions.Count, grids = city.Grids.Count, compounds = city.Compounds.Count, orgs = city.Orgs.Count, people = city.People.Count };
         audit.Record("registry.demo-seed", "registry", counts, $"demo city {scale}, seed {seed}: {counts.regions} regions, {counts.grids} grids, {counts.compounds} compounds, {counts.orgs} organisations, {counts.people} people");
         await db.SaveChangesAsync(cancellationToken);

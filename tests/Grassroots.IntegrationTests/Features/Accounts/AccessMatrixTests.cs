@@ -91,6 +91,14 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             _ => Task.FromResult(new Req(HttpMethod.Put, "/api/calendar/2030", new { holidays = new[] { new { date = "2030-01-01", name = "元旦" } }, workdays = Array.Empty<object>() })),
             null,
             HttpStatusCode.OK),
+        ["GET /api/units"] = new(Get(p => $"/api/units?region={p.Community}"), Get(p => $"/api/units?region={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/categories/"] = new(Get(_ => "/api/categories"), null, HttpStatusCode.OK),
+        ["GET /api/categories/{code}"] = new(Get(_ => "/api/categories/S0101"), null, HttpStatusCode.OK),
+        ["GET /api/categories/export"] = new(Get(_ => "/api/categories/export"), null, HttpStatusCode.OK),
+        ["POST /api/categories/import"] = new(
+            _ => Task.FromResult(new Req(HttpMethod.Post, "/api/categories/import", Csv: System.Text.Encoding.UTF8.GetString(Grassroots.Web.Features.Categories.CategoryFile.Shipped()))),
+            null,
+            HttpStatusCode.OK),
     };
 
     private static string CompoundCsv(string community, Places p) =>
@@ -134,7 +142,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
         var now = DateTime.UtcNow;
         var actor = new Grassroots.Web.Features.Cases.StepActor("test", Roles.GridWorker);
-        var c = Grassroots.Web.Features.Cases.Case.Report("0101", Grassroots.Web.Features.Cases.Urgency.Normal, Grassroots.Web.Features.Cases.CaseSource.GridWorker, 120.3, 31.5, grid.Code, grid.RegionPath, "矩阵测试", actor, now, now.AddMinutes(30));
+        var c = Grassroots.Web.Features.Cases.Case.Report("0101", Grassroots.Web.Features.Categories.Urgency.Normal, Grassroots.Web.Features.Cases.CaseSource.GridWorker, 120.3, 31.5, grid.Code, grid.RegionPath, "矩阵测试", actor, now, now.AddMinutes(30));
         c.Register(actor, now);
         c.Dispatch(actor, now, unit, now.AddHours(4));
         db.Add(c);

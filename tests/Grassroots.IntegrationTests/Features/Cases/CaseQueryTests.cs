@@ -4,6 +4,7 @@ using Grassroots.Data;
 using Grassroots.IntegrationTests.Infrastructure;
 using Grassroots.Web.Features.Cases;
 using Microsoft.Extensions.DependencyInjection;
+using Grassroots.Web.Features.Categories;
 
 namespace Grassroots.IntegrationTests.Features.Cases;
 

@@ -3,6 +3,7 @@ using Grassroots.IntegrationTests.Infrastructure;
 using Grassroots.Web.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Grassroots.Web.Features.Categories;
 
 namespace Grassroots.IntegrationTests.Features.Cases;
 

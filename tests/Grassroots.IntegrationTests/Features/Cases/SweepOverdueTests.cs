@@ -5,6 +5,7 @@ using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Grassroots.Web.Features.Categories;
 
 namespace Grassroots.IntegrationTests.Features.Cases;
 

@@ -1,4 +1,5 @@
 using Grassroots.Web.Features.Cases;
+using Grassroots.Web.Features.Categories;
 
 namespace Grassroots.UnitTests.Features.Cases;
 

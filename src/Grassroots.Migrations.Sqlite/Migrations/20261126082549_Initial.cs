@@ -113,6 +113,34 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "case_categories",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StandardCode = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    AltCode = table.Column<string>(type: "TEXT", maxLength: 7, nullable: true),
+                    ParentCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Department = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    UnitKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    UrgentAllowed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_categories", x => x.Code);
+                    table.ForeignKey(
+                        name: "FK_case_categories_case_categories_ParentCode",
+                        column: x => x.ParentCode,
+                        principalTable: "case_categories",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "cases",
                 columns: table => new
                 {
@@ -252,6 +280,31 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "deadline_rules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Urgency = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Area = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    DispatchMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    HandlingLimit = table.Column<int>(type: "INTEGER", nullable: false),
+                    HandlingUnit = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CheckMinutes = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_deadline_rules", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_deadline_rules_case_categories_CategoryCode",
+                        column: x => x.CategoryCode,
+                        principalTable: "case_categories",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "case_steps",
                 columns: table => new
                 {
@@ -334,6 +387,36 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     table.ForeignKey(
                         name: "FK_grids_regions_CommunityCode",
                         column: x => x.CommunityCode,
+                        principalTable: "regions",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "handling_units",
+                columns: table => new
+                {
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Department = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RegionCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParentCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_handling_units", x => x.Code);
+                    table.ForeignKey(
+                        name: "FK_handling_units_handling_units_ParentCode",
+                        column: x => x.ParentCode,
+                        principalTable: "handling_units",
+                        principalColumn: "Code",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_handling_units_regions_RegionCode",
+                        column: x => x.RegionCode,
                         principalTable: "regions",
                         principalColumn: "Code",
                         onDelete: ReferentialAction.Restrict);
@@ -505,6 +588,16 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 column: "Year");
 
             migrationBuilder.CreateIndex(
+                name: "IX_case_categories_ParentCode",
+                table: "case_categories",
+                column: "ParentCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_categories_Type_AltCode",
+                table: "case_categories",
+                columns: new[] { "Type", "AltCode" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_case_steps_CaseId_Seq",
                 table: "case_steps",
                 columns: new[] { "CaseId", "Seq" },
@@ -573,6 +666,12 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 column: "RegionPath");
 
             migrationBuilder.CreateIndex(
+                name: "IX_deadline_rules_CategoryCode_Urgency_Area",
+                table: "deadline_rules",
+                columns: new[] { "CategoryCode", "Urgency", "Area" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_grids_Code_ValidFrom",
                 table: "grids",
                 columns: new[] { "Code", "ValidFrom" },
@@ -592,6 +691,21 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 name: "IX_grids_RegionPath_ValidTo",
                 table: "grids",
                 columns: new[] { "RegionPath", "ValidTo" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_handling_units_ParentCode",
+                table: "handling_units",
+                column: "ParentCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_handling_units_RegionCode_Department",
+                table: "handling_units",
+                columns: new[] { "RegionCode", "Department" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_handling_units_RegionPath",
+                table: "handling_units",
+                column: "RegionPath");
 
             migrationBuilder.CreateIndex(
                 name: "IX_party_orgs_Name",
@@ -694,7 +808,13 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 name: "compounds");
 
             migrationBuilder.DropTable(
+                name: "deadline_rules");
+
+            migrationBuilder.DropTable(
                 name: "grids");
+
+            migrationBuilder.DropTable(
+                name: "handling_units");
 
             migrationBuilder.DropTable(
                 name: "people");
@@ -707,6 +827,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "cases");
+
+            migrationBuilder.DropTable(
+                name: "case_categories");
 
             migrationBuilder.DropTable(
                 name: "party_orgs");
