@@ -31,6 +31,7 @@ builder.Services.AddSingleton<WriteQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
 builder.Services.Configure<SupervisionOptions>(builder.Configuration.GetSection("Supervision"));
 builder.Services.AddSingleton<SweepOverdue>();
+builder.Services.Configure<IntakeOptions>(builder.Configuration.GetSection("Intake"));
 builder.Services.AddHostedService<OverdueSweeper>();
 builder.Services.AddCategories();
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
@@ -82,6 +83,7 @@ app.MapAdminApi();
 app.MapRegistryApi();
 app.MapPeopleApi();
 app.MapCaseQueries();
+app.MapCaseIntake();
 app.MapImportApi();
 app.MapAuditApi();
 app.MapCalendarApi();

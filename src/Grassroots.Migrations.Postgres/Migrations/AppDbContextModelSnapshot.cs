@@ -312,10 +312,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasMaxLength(15)
                         .HasColumnType("character varying(15)");
 
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
                     b.Property<double>("Lat")
                         .HasColumnType("double precision");
 
@@ -350,6 +346,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.Property<int>("ReworkCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("RoutedUnitCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -387,9 +387,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(10)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique();
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();
@@ -474,6 +471,28 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.HasIndex("Unit", "FinishedAt");
 
                     b.ToTable("case_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.IntakeRequest", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Linked")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("intake_requests", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Categories.CaseCategory", b =>

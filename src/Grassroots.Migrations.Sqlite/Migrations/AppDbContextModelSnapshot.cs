@@ -305,10 +305,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasMaxLength(15)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
                     b.Property<double>("Lat")
                         .HasColumnType("REAL");
 
@@ -343,6 +339,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.Property<int>("ReworkCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoutedUnitCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -380,9 +380,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique();
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();
@@ -465,6 +462,28 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex("Unit", "FinishedAt");
 
                     b.ToTable("case_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.IntakeRequest", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Linked")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("intake_requests", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Categories.CaseCategory", b =>

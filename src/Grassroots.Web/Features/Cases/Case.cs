@@ -16,8 +16,6 @@ public sealed class Case : IGridAndUnitScoped
     /// <summary>The code a resident follows the case by.</summary>
     public string TrackingCode { get; set; } = "";
 
-    /// <summary>The Idempotency-Key of the request that opened it: a retry finds this case instead of opening another.</summary>
-    public string? IdempotencyKey { get; set; }
     public required string CategoryCode { get; set; }
     public Urgency Urgency { get; set; }
     public CaseSource Source { get; set; }
@@ -26,6 +24,9 @@ public sealed class Case : IGridAndUnitScoped
     public required string GridCode { get; set; }
     public required string RegionPath { get; set; }
     public required string Description { get; set; }
+
+    /// <summary>The unit the routing rules proposed at intake, for the dispatcher.</summary>
+    public string? RoutedUnitCode { get; set; }
 
     /// <summary>The unit that owns the case now (责任主体唯一).</summary>
     public string? UnitCode { get; set; }
@@ -88,6 +89,17 @@ public sealed class Case : IGridAndUnitScoped
         c.Append(StepKind.Report, actor, now, now, null, null, description);
         c.StageDeadline = registerDeadline;
         return c;
+    }
+
+    /// <summary>Joins another report of the same problem to this open case.</summary>
+    public CaseStep Link(StepActor actor, DateTime now, string description)
+    {
+        if (!Status.IsOpen())
+        {
+            throw Refused(nameof(Link));
+        }
+
+        return Append(StepKind.Linked, actor, now, now, null, null, description, closesStage: false);
     }
 
     public CaseStep Accept(StepActor actor, DateTime now)
@@ -384,6 +396,7 @@ public sealed class Case : IGridAndUnitScoped
 
     private static string ActionLabel(string action) => action switch
     {
+        nameof(Link) => "合并上报",
         nameof(Accept) => "受理",
         nameof(Register) => "立案",
         nameof(Void) => "作废",

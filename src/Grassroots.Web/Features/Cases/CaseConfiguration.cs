@@ -10,7 +10,6 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.ToTable("cases");
         b.HasKey(c => c.Id);
         b.Property(c => c.TrackingCode).HasMaxLength(16);
-        b.Property(c => c.IdempotencyKey).HasMaxLength(100);
         b.Property(c => c.CategoryCode).HasMaxLength(16);
         b.Property(c => c.Urgency).HasConversion<string>().HasMaxLength(10);
         b.Property(c => c.Source).HasConversion<string>().HasMaxLength(12);
@@ -18,13 +17,13 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.RegionPath).HasMaxLength(64);
         b.Property(c => c.Description).HasMaxLength(4000);
         b.Property(c => c.UnitCode).HasMaxLength(32);
+        b.Property(c => c.RoutedUnitCode).HasMaxLength(32);
         b.Property(c => c.Status).HasConversion<string>().HasMaxLength(12);
         b.Property(c => c.ParkedFrom).HasConversion<string>().HasMaxLength(12);
         b.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(10);
         b.Property(c => c.Rating).HasConversion<string>().HasMaxLength(20);
         b.Property(c => c.Supervision).HasConversion<string>().HasMaxLength(10);
         b.HasIndex(c => c.TrackingCode).IsUnique();
-        b.HasIndex(c => c.IdempotencyKey).IsUnique();
 
         // Lists by place and time (keyset pages), the overdue sweep, a unit's work, the duplicate check.
         b.HasIndex(c => new { c.RegionPath, c.ReportedAt, c.Id });

@@ -65,6 +65,9 @@ public enum SupervisionLevel
 public enum StepKind
 {
     Report,
+
+    /// <summary>Another report of the same problem, joined to this case instead of opening a new one.</summary>
+    Linked,
     Accept,
     Register,
     Void,

@@ -21,6 +21,12 @@ public sealed class AccessMatrixTests : IAsyncLifetime
 
     private readonly MatrixApp app = new();
     private Places places = null!;
+    private List<string> categories = [];
+    private int nextCategory;
+
+    /// <summary>Each report another category, so that none joins an earlier one and every success is a new case.</summary>
+    private object NewReport(double lon, double lat) =>
+        new { category = categories[nextCategory++ % categories.Count], lon, lat, description = "矩阵测试上报", urgency = "Normal", source = "GridWorker" };
 
     private sealed class MatrixApp() : GrassrootsApp("Small", new Dictionary<string, string>
     {
@@ -29,7 +35,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     });
 
     /// <summary>Inside: the community every 梁溪 demo account can see. Outside: a community of 新吴区, outside those accounts' scope.</summary>
-    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath, string PersonInside, string PersonOutside, long CaseInside, long CaseOutside);
+    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath, string PersonInside, string PersonOutside, long CaseInside, long CaseOutside, double OutsideLon, double OutsideLat);
 
     private sealed record Req(HttpMethod Method, string Url, object? Body = null, string? Csv = null);
 
@@ -81,6 +87,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         ["GET /api/people/{code}"] = new(Get(p => $"/api/people/{p.PersonInside}"), Get(p => $"/api/people/{p.PersonOutside}"), HttpStatusCode.OK),
         ["GET /api/people/{code}/contact"] = new(Get(p => $"/api/people/{p.PersonInside}/contact"), Get(p => $"/api/people/{p.PersonOutside}/contact"), HttpStatusCode.OK),
         ["GET /api/people/{code}/personal-data"] = new(Get(p => $"/api/people/{p.PersonInside}/personal-data"), Get(p => $"/api/people/{p.PersonOutside}/personal-data"), HttpStatusCode.OK),
+        ["POST /api/cases"] = new(
+            p => Task.FromResult(new Req(HttpMethod.Post, "/api/cases", NewReport(p.Lon, p.Lat))),
+            p => Task.FromResult(new Req(HttpMethod.Post, "/api/cases", NewReport(p.OutsideLon, p.OutsideLat))),
+            HttpStatusCode.Created),
         ["GET /api/cases/"] = new(Get(p => $"/api/cases?region={p.Community}"), Get(p => $"/api/cases?region={p.OutsideCommunity}"), HttpStatusCode.OK),
         ["GET /api/cases/{id:long}"] = new(Get(p => $"/api/cases/{p.CaseInside}"), Get(p => $"/api/cases/{p.CaseOutside}"), HttpStatusCode.OK),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
@@ -132,7 +142,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         var outsideGrid = app.WithDb(db => db.Set<Grid>().AsNoTracking().Where(g => g.CommunityCode == outside.Code).OrderBy(g => g.Code).First());
         var caseInside = await AddCaseAsync(grid, "320213-CGJ");
         var caseOutside = await AddCaseAsync(outsideGrid, "320214-CGJ");
-        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path, personInside, personOutside, caseInside, caseOutside);
+        var outsidePoint = Geo.FromWkb(outsideGrid.Boundary).InteriorPoint;
+        categories = app.WithDb(db => db.Set<Grassroots.Web.Features.Categories.CaseCategory>().Where(c => c.ParentCode != null && c.Active).OrderBy(c => c.Code).Select(c => c.Code).ToList());
+        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path, personInside, personOutside, caseInside, caseOutside, outsidePoint.X, outsidePoint.Y);
     }
 
     /// <summary>A case in the grid, dispatched to the unit: inside the lx.grid and lx.unit scopes when it is theirs.</summary>

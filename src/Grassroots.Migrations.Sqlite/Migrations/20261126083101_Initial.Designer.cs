@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126082549_Initial")]
+    [Migration("20261126083101_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -308,10 +308,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasMaxLength(15)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
                     b.Property<double>("Lat")
                         .HasColumnType("REAL");
 
@@ -346,6 +342,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.Property<int>("ReworkCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoutedUnitCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -383,9 +383,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique();
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();
@@ -468,6 +465,28 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex("Unit", "FinishedAt");
 
                     b.ToTable("case_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.IntakeRequest", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Linked")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("intake_requests", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Categories.CaseCategory", b =>

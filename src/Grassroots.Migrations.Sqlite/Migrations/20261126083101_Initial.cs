@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Grassroots.Migrations.Postgres.Migrations
+namespace Grassroots.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -16,28 +15,28 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "accounts",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    DisplayName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    RegionCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    ScopePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    OrgCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    UnitCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    GridCodes = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    PasswordHash = table.Column<string>(type: "text", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    DisplayName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    RegionCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    ScopePath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OrgCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    UnitCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    GridCodes = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "TEXT", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -48,17 +47,17 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "api_keys",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Prefix = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Roles = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    RegionCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    ScopePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    CreatedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    LastUsedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Roles = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RegionCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    ScopePath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -69,16 +68,16 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "audit_entries",
                 columns: table => new
                 {
-                    Seq = table.Column<long>(type: "bigint", nullable: false),
-                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Roles = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Operation = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Target = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Summary = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
-                    Digest = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    PrevHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    Seq = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Roles = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Operation = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Digest = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PrevHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -89,10 +88,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "calendar_days",
                 columns: table => new
                 {
-                    Date = table.Column<DateOnly>(type: "date", nullable: false),
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
-                    Name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false)
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -103,10 +102,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "calendar_years",
                 columns: table => new
                 {
-                    Year = table.Column<int>(type: "integer", nullable: false),
-                    Source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    LoadedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    LoadedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false)
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    LoadedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LoadedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -117,18 +116,18 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "case_categories",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Type = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    StandardCode = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: false),
-                    AltCode = table.Column<string>(type: "character varying(7)", maxLength: 7, nullable: true),
-                    ParentCode = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    NameEn = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Department = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    UnitKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    UrgentAllowed = table.Column<bool>(type: "boolean", nullable: false),
-                    SortOrder = table.Column<int>(type: "integer", nullable: false),
-                    Active = table.Column<bool>(type: "boolean", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StandardCode = table.Column<string>(type: "TEXT", maxLength: 7, nullable: false),
+                    AltCode = table.Column<string>(type: "TEXT", maxLength: 7, nullable: true),
+                    ParentCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    NameEn = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Department = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    UnitKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    UrgentAllowed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -145,33 +144,33 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "cases",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    TrackingCode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    IdempotencyKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    CategoryCode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Urgency = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
-                    Source = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    Lon = table.Column<double>(type: "double precision", nullable: false),
-                    Lat = table.Column<double>(type: "double precision", nullable: false),
-                    GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
-                    RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
-                    UnitCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Status = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    ParkedFrom = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
-                    ReportedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    StageStartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    StageDeadline = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Outcome = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
-                    Rating = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    Supervision = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
-                    ReworkCount = table.Column<int>(type: "integer", nullable: false),
-                    ReturnCount = table.Column<int>(type: "integer", nullable: false),
-                    ReopenCount = table.Column<int>(type: "integer", nullable: false),
-                    ExtensionCount = table.Column<int>(type: "integer", nullable: false),
-                    ExtensionAskedUntil = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TrackingCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Urgency = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Lon = table.Column<double>(type: "REAL", nullable: false),
+                    Lat = table.Column<double>(type: "REAL", nullable: false),
+                    GridCode = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
+                    RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    RoutedUnitCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    UnitCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    ParkedFrom = table.Column<string>(type: "TEXT", maxLength: 12, nullable: true),
+                    ReportedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StageStartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    StageDeadline = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
+                    Rating = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Supervision = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    ReworkCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReturnCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ReopenCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExtensionCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExtensionAskedUntil = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -179,20 +178,34 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "intake_requests",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Linked = table.Column<bool>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_intake_requests", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "regions",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    ParentCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
-                    Path = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Boundary = table.Column<byte[]>(type: "bytea", nullable: true),
-                    MinLon = table.Column<double>(type: "double precision", nullable: true),
-                    MinLat = table.Column<double>(type: "double precision", nullable: true),
-                    MaxLon = table.Column<double>(type: "double precision", nullable: true),
-                    MaxLat = table.Column<double>(type: "double precision", nullable: true),
-                    AreaM2 = table.Column<double>(type: "double precision", nullable: true)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ParentCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: true),
+                    Path = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Boundary = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    MinLon = table.Column<double>(type: "REAL", nullable: true),
+                    MinLat = table.Column<double>(type: "REAL", nullable: true),
+                    MaxLon = table.Column<double>(type: "REAL", nullable: true),
+                    MaxLat = table.Column<double>(type: "REAL", nullable: true),
+                    AreaM2 = table.Column<double>(type: "REAL", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -209,10 +222,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "roles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -223,11 +236,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "account_claims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -244,10 +257,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "account_logins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    ProviderKey = table.Column<string>(type: "text", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
-                    UserId = table.Column<string>(type: "text", nullable: false)
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
+                    UserId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -264,10 +277,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "account_tokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    LoginProvider = table.Column<string>(type: "text", nullable: false),
-                    Name = table.Column<string>(type: "text", nullable: false),
-                    Value = table.Column<string>(type: "text", nullable: true)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -284,15 +297,15 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "deadline_rules",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CategoryCode = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
-                    Urgency = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
-                    Area = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
-                    DispatchMinutes = table.Column<int>(type: "integer", nullable: false),
-                    HandlingLimit = table.Column<int>(type: "integer", nullable: false),
-                    HandlingUnit = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    CheckMinutes = table.Column<int>(type: "integer", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CategoryCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Urgency = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Area = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    DispatchMinutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    HandlingLimit = table.Column<int>(type: "INTEGER", nullable: false),
+                    HandlingUnit = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CheckMinutes = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -309,21 +322,21 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "case_steps",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    CaseId = table.Column<long>(type: "bigint", nullable: false),
-                    Seq = table.Column<int>(type: "integer", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Actor = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Unit = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    Deadline = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    OnTime = table.Column<bool>(type: "boolean", nullable: true),
-                    Result = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Comment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
-                    Photos = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Seq = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Deadline = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    OnTime = table.Column<bool>(type: "INTEGER", nullable: true),
+                    Result = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Photos = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -340,14 +353,14 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "compounds",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    CommunityCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Lon = table.Column<double>(type: "double precision", nullable: false),
-                    Lat = table.Column<double>(type: "double precision", nullable: false),
-                    Households = table.Column<int>(type: "integer", nullable: false),
-                    BranchOrgCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CommunityCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Lon = table.Column<double>(type: "REAL", nullable: false),
+                    Lat = table.Column<double>(type: "REAL", nullable: false),
+                    Households = table.Column<int>(type: "INTEGER", nullable: false),
+                    BranchOrgCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -364,23 +377,23 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "grids",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Code = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    CommunityCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ResponsibleOrgCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Owner = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    AreaM2 = table.Column<double>(type: "double precision", nullable: false),
-                    ValidFrom = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    ValidTo = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    Boundary = table.Column<byte[]>(type: "bytea", nullable: false),
-                    MinLon = table.Column<double>(type: "double precision", nullable: false),
-                    MinLat = table.Column<double>(type: "double precision", nullable: false),
-                    MaxLon = table.Column<double>(type: "double precision", nullable: false),
-                    MaxLat = table.Column<double>(type: "double precision", nullable: false)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CommunityCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ResponsibleOrgCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    AreaM2 = table.Column<double>(type: "REAL", nullable: false),
+                    ValidFrom = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ValidTo = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Boundary = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    MinLon = table.Column<double>(type: "REAL", nullable: false),
+                    MinLat = table.Column<double>(type: "REAL", nullable: false),
+                    MaxLon = table.Column<double>(type: "REAL", nullable: false),
+                    MaxLat = table.Column<double>(type: "REAL", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -397,14 +410,14 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "handling_units",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Department = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    RegionCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
-                    RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    ParentCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Active = table.Column<bool>(type: "boolean", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Department = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RegionCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ParentCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -427,19 +440,19 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "party_orgs",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Sector = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    ParentCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Path = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    RegionCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
-                    RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: true),
-                    Unit = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    SecretaryCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    MemberCount = table.Column<int>(type: "integer", nullable: false),
-                    FoundedOn = table.Column<DateOnly>(type: "date", nullable: true)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Sector = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    ParentCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Path = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    RegionCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: true),
+                    RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    GridCode = table.Column<string>(type: "TEXT", maxLength: 15, nullable: true),
+                    Unit = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    SecretaryCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    MemberCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    FoundedOn = table.Column<DateOnly>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -462,8 +475,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "account_roles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "text", nullable: false),
-                    RoleId = table.Column<string>(type: "text", nullable: false)
+                    UserId = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -486,11 +499,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "role_claims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RoleId = table.Column<string>(type: "text", nullable: false),
-                    ClaimType = table.Column<string>(type: "text", nullable: true),
-                    ClaimValue = table.Column<string>(type: "text", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
+                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
+                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -507,17 +520,17 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "people",
                 columns: table => new
                 {
-                    Code = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
-                    Role = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
-                    Phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
-                    OrgCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    RegionCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
-                    RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    GridCodes = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: true),
-                    TenureStart = table.Column<DateOnly>(type: "date", nullable: true),
-                    TrainingHours = table.Column<int>(type: "integer", nullable: false),
-                    IsReserve = table.Column<bool>(type: "boolean", nullable: false)
+                    Code = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    OrgCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    RegionCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: true),
+                    RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    GridCodes = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    TenureStart = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    TrainingHours = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsReserve = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -625,12 +638,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 columns: new[] { "GridCode", "Status" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_IdempotencyKey",
-                table: "cases",
-                column: "IdempotencyKey",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "IX_cases_RegionPath_ReportedAt_Id",
                 table: "cases",
                 columns: new[] { "RegionPath", "ReportedAt", "Id" });
@@ -707,6 +714,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "IX_handling_units_RegionPath",
                 table: "handling_units",
                 column: "RegionPath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_intake_requests_At",
+                table: "intake_requests",
+                column: "At");
 
             migrationBuilder.CreateIndex(
                 name: "IX_party_orgs_Name",
@@ -816,6 +828,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "handling_units");
+
+            migrationBuilder.DropTable(
+                name: "intake_requests");
 
             migrationBuilder.DropTable(
                 name: "people");

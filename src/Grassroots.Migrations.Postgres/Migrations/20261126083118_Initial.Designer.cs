@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126082604_Initial")]
+    [Migration("20261126083118_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -315,10 +315,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasMaxLength(15)
                         .HasColumnType("character varying(15)");
 
-                    b.Property<string>("IdempotencyKey")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
                     b.Property<double>("Lat")
                         .HasColumnType("double precision");
 
@@ -353,6 +349,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.Property<int>("ReworkCount")
                         .HasColumnType("integer");
+
+                    b.Property<string>("RoutedUnitCode")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -390,9 +390,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(10)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique();
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();
@@ -477,6 +474,28 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.HasIndex("Unit", "FinishedAt");
 
                     b.ToTable("case_steps", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.IntakeRequest", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("Linked")
+                        .HasColumnType("boolean");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("intake_requests", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Categories.CaseCategory", b =>
