@@ -23,7 +23,12 @@ fi
 # A throwaway PostgreSQL on its own port and socket folder; removed on exit.
 pgbin=$(pg_bin)
 pgdir=$(mktemp -d /tmp/grassroots-pg.XXXXXX)
-pgport=${GRASSROOTS_PG_PORT:-55432}
+# The first free port from 55432 up, so that two test runs on one machine do not collide.
+pgport=${GRASSROOTS_PG_PORT:-}
+if [ -z "$pgport" ]; then
+  pgport=55432
+  while (exec 3<>"/dev/tcp/127.0.0.1/$pgport") 2>/dev/null; do pgport=$((pgport + 1)); done
+fi
 as_pg=()
 if [ "$(id -u)" -eq 0 ]; then chown postgres: "$pgdir"; as_pg=(runuser -u postgres --); fi
 stop_pg() {
