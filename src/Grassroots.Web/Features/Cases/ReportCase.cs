@@ -51,7 +51,7 @@ public static class ReportCase
 
     private static async Task<Results<Created<ReportedDto>, Ok<ReportedDto>, ProblemHttpResult>> Post(
         ReportRequest request, HttpContext http, ClaimsPrincipal user, AppDbContext db, DataScope scope, RegistryCache registry,
-        CalendarCache calendars, WriteQueue writes, TimeProvider clock, IOptions<IntakeOptions> options, CancellationToken ct)
+        CalendarCache calendars, DeadlineCache deadlines, WriteQueue writes, TimeProvider clock, IOptions<IntakeOptions> options, CancellationToken ct)
     {
         var errors = new List<ProblemItem>();
         var key = http.Request.Headers["Idempotency-Key"].ToString();
@@ -116,7 +116,7 @@ public static class ReportCase
         }
 
         var area = location.Community.Kind.IsRural() ? Area.Rural : Area.Urban;
-        var profile = (await LoadDictionary.DeadlinesAsync(db, ct)).For(category!.Code, urgency, area);
+        var profile = (await deadlines.GetAsync(ct)).For(category!.Code, urgency, area);
         var unit = await RouteAsync(db, category, location, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var registerDeadline = now.AddMinutes(profile.DispatchMinutes);

@@ -18,7 +18,7 @@ public sealed record DictionaryImportResponse(int Categories, int Deadlines, int
 
 public static class CategoryEndpoints
 {
-    public static IServiceCollection AddCategories(this IServiceCollection services) => services.AddScoped<LoadDictionary>();
+    public static IServiceCollection AddCategories(this IServiceCollection services) => services.AddScoped<LoadDictionary>().AddSingleton<DeadlineCache>();
 
     public static IEndpointRouteBuilder MapCategoryApi(this IEndpointRouteBuilder app)
     {
@@ -34,7 +34,8 @@ public static class CategoryEndpoints
             .WithSummary("Loads a category dictionary (CSV or XLSX), all or nothing.")
             .WithDescription("Send the file as the body (text/csv or the XLSX type) or as multipart/form-data in a field named file. A bad file changes nothing: the answer is 422 with every problem.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(Upload.MaxBytes));
         return app;
     }
 
@@ -85,39 +86,14 @@ public static class CategoryEndpoints
 
     private static async Task<Results<Ok<DictionaryImportResponse>, ProblemHttpResult>> Import(HttpRequest request, LoadDictionary load, CancellationToken ct)
     {
-        byte[] content;
-        FileFormat format;
-        if (request.HasFormContentType)
+        var (upload, problem) = await Upload.ReadAsync(request, ct);
+        if (problem is not null)
         {
-            var form = await request.ReadFormAsync(ct);
-            var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
-            if (file is null)
-            {
-                return Problems.BadRequest("请在表单字段 file 中上传文件。", "Send the file in the form field named file.",
-                    [new ProblemItem("body", "file", "missing-file", Text.Pick("缺少文件", "missing"))]);
-            }
-
-            if (!ImportFormats.TryFormatOfFile(file.FileName, out format) && !ImportFormats.TryFormatOfMediaType(file.ContentType, out format))
-            {
-                format = FileFormat.Csv;
-            }
-
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, ct);
-            content = buffer.ToArray();
-        }
-        else
-        {
-            if (!ImportFormats.TryFormatOfMediaType(request.ContentType, out format))
-            {
-                format = FileFormat.Csv;
-            }
-
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, ct);
-            content = buffer.ToArray();
+            return problem;
         }
 
+        var format = upload!.Format ?? FileFormat.Csv;
+        var content = upload.Content;
         if (format == FileFormat.GeoJson)
         {
             return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "unsupported-format", "不支持的文件格式", "Unsupported file format",

@@ -12,7 +12,7 @@ public sealed record DictionaryCounts(int Categories, int Deadlines, int Inserte
 /// Stores a dictionary, all or nothing: categories in the file are inserted or updated, those no longer
 /// listed are deactivated (cases keep pointing at them), and the deadline rows of the listed ones replaced.
 /// </summary>
-public sealed class LoadDictionary(AppDbContext db, AuditTrail audit, ILogger<LoadDictionary> logger)
+public sealed class LoadDictionary(AppDbContext db, AuditTrail audit, DeadlineCache deadlines, ILogger<LoadDictionary> logger)
 {
     /// <summary>The dictionary is reference data: every new database gets the shipped one, whatever the provider or the demo.</summary>
     public async Task SeedIfEmptyAsync(CancellationToken cancellationToken = default)
@@ -94,6 +94,7 @@ public sealed class LoadDictionary(AppDbContext db, AuditTrail audit, ILogger<Lo
 
         await db.SaveChangesAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        deadlines.Invalidate();
         return counts;
     }
 

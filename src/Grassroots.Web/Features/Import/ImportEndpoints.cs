@@ -18,7 +18,7 @@ public sealed record ImportResponse(string Kind, int Inserted, int Updated, int 
 public static class ImportEndpoints
 {
     /// <summary>The largest file accepted: the whole city is a few tens of megabytes.</summary>
-    public const long MaxFileBytes = 100L * 1024 * 1024;
+    public const long MaxFileBytes = Upload.MaxBytes;
 
     public static IServiceCollection AddImport(this IServiceCollection services)
     {
@@ -98,56 +98,18 @@ public static class ImportEndpoints
             return UnknownKind(kind);
         }
 
-        if (request.ContentLength > MaxFileBytes)
+        var (upload, problem) = await Upload.ReadAsync(request, ct);
+        if (problem is not null)
         {
-            return TooLarge();
+            return problem;
         }
 
-        byte[] content;
-        FileFormat format;
-        try
+        if (upload!.Format is not { } format)
         {
-            if (request.HasFormContentType)
-            {
-                var form = await request.ReadFormAsync(ct);
-                var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null);
-                if (file is null)
-                {
-                    return Problems.BadRequest("请在表单字段 file 中上传文件。", "Send the file in the form field named file.",
-                        [new ProblemItem("body", "file", "missing-file", Text.Pick("缺少文件", "missing"))]);
-                }
-
-                if (!ImportFormats.TryFormatOfFile(file.FileName, out format) && !ImportFormats.TryFormatOfMediaType(file.ContentType, out format))
-                {
-                    return Unsupported(what, file.FileName);
-                }
-
-                using var buffer = new MemoryStream((int)Math.Min(file.Length, MaxFileBytes));
-                await file.CopyToAsync(buffer, ct);
-                content = buffer.ToArray();
-            }
-            else
-            {
-                if (!ImportFormats.TryFormatOfMediaType(request.ContentType, out format))
-                {
-                    return Unsupported(what, request.ContentType);
-                }
-
-                using var buffer = new MemoryStream();
-                await request.Body.CopyToAsync(buffer, ct);
-                content = buffer.ToArray();
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge();
-        }
-        catch (InvalidDataException)
-        {
-            // A multipart body over the form limits.
-            return TooLarge();
+            return Unsupported(what, upload.Name);
         }
 
+        var content = upload.Content;
         if (!what.Accepts(format))
         {
             return Unsupported(what, format.Extension());
@@ -228,13 +190,4 @@ public static class ImportEndpoints
             kind.IsGeographic()
                 ? $"Regions and grids are imported as GeoJSON (.geojson, application/geo+json), not {what ?? "an unnamed format"}."
                 : $"Organisations, compounds and people are imported as CSV (.csv, text/csv) or XLSX (.xlsx), not {what ?? "an unnamed format"}.");
-
-    private static ProblemHttpResult TooLarge() =>
-        Problems.Of(
-            StatusCodes.Status413PayloadTooLarge,
-            "file-too-large",
-            "文件过大",
-            "File too large",
-            $"导入文件最大 {MaxFileBytes / 1024 / 1024} MB。",
-            $"An imported file is at most {MaxFileBytes / 1024 / 1024} MB.");
 }

@@ -138,3 +138,39 @@ public class ReportCaseTests(IntakeApp app) : IClassFixture<IntakeApp>
         await response.ProblemAsync(HttpStatusCode.NotFound);
     }
 }
+
+public class ReportCaseDictionaryTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ANewDictionary_IsUsedByTheNextReport_AtOnce()
+    {
+        await using var app = new IntakeApp();
+        await app.InitializeAsync();
+        var code = app.WithDb(db => db.Users.Single(u => u.UserName == "lx.grid").GridCodes!);
+        var p = Geo.FromWkb(app.WithDb(db => db.Set<Grid>().AsNoTracking().Single(g => g.Code == code && g.ValidTo == null)).Boundary).InteriorPoint;
+        var grid = await app.ClientAsync("lx.grid");
+        var report = new { category = "S0103", lon = p.X, lat = p.Y, description = "道路不洁", urgency = "Normal", source = "GridWorker" };
+        var calendar = await app.Services.GetRequiredService<CalendarCache>().GetAsync(Ct);
+
+        var first = await (await grid.PostAsJsonAsync("/api/cases", report, Ct)).JsonAsync(HttpStatusCode.Created);
+        var register = new DateTimeOffset(first.GetProperty("registerDeadline").GetDateTime().ToUniversalTime());
+        Assert.Equal(calendar.AddWorkingHours(register, 2).UtcDateTime, first.GetProperty("expectedDeadline").GetDateTime().ToUniversalTime());
+
+        // 道路不洁 in town: 2 working hours become 3.
+        var csv = System.Text.Encoding.UTF8.GetString(Grassroots.Web.Features.Categories.CategoryFile.Shipped())
+            .Replace("事件,0103,01003,道路不洁,Unclean street,CGJ,Department,是,10,30,2h,", "事件,0103,01003,道路不洁,Unclean street,CGJ,Department,是,10,30,3h,", StringComparison.Ordinal);
+        using var upload = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
+        Assert.Equal(HttpStatusCode.OK, (await (await app.ClientAsync("admin")).PostAsync("/api/categories/import", upload, Ct)).StatusCode);
+
+        // Far enough from the first not to join it, in another urban community.
+        var (lon2, lat2) = (p.X + 0.01, p.Y);
+        var inside = app.Services.GetRequiredService<RegistryCache>().Current.Locate(lon2, lat2);
+        Assert.NotNull(inside);
+        Assert.False(inside.Community.Kind.IsRural());
+        var third = await (await (await app.ClientAsync("leader")).PostAsJsonAsync("/api/cases", new { category = "S0103", lon = lon2, lat = lat2, description = "另一处道路不洁", urgency = "Normal", source = "Leader" }, Ct)).JsonAsync(HttpStatusCode.Created);
+        var register3 = new DateTimeOffset(third.GetProperty("registerDeadline").GetDateTime().ToUniversalTime());
+        Assert.Equal(calendar.AddWorkingHours(register3, 3).UtcDateTime, third.GetProperty("expectedDeadline").GetDateTime().ToUniversalTime());
+    }
+}
