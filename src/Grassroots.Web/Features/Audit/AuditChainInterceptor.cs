@@ -1,28 +1,26 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Grassroots.Web.Features.Audit;
 
 /// <summary>
-/// Numbers and chains new audit entries as they are saved. Appends to one database are serialised:
-/// a gate per database (and on PostgreSQL an advisory lock, for several servers) is taken before the
-/// last entry is read and held until the change commits, so no two writers chain onto the same entry.
+/// Numbers and chains new audit entries as they are saved. Appends are serialised by the database
+/// itself, inside the transaction that writes them, so the only lock a writer waits for is the
+/// database's and no two writers can wait on each other in opposite order:
+/// <list type="bullet">
+/// <item>SQLite: a transaction is begun <c>IMMEDIATE</c>, holding the write lock before the last entry is read;</item>
+/// <item>PostgreSQL: a transaction-scoped advisory lock (<c>pg_advisory_xact_lock</c>), which several
+/// servers share and which ends with the transaction; PostgreSQL detects any deadlock it takes part in.</item>
+/// </list>
+/// A save outside a transaction gets one of its own, committed when the save completes.
 /// </summary>
-public sealed class AuditChainInterceptor : ISaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class AuditChainInterceptor : ISaveChangesInterceptor
 {
     private const long AdvisoryKey = 0x4752_4153_5341_5544; // "GRASSAUD"
 
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
-    private readonly ConditionalWeakTable<DbContext, Held> held = [];
-
-    private sealed class Held
-    {
-        public SemaphoreSlim? Gate { get; set; }
-        public bool AdvisoryLock { get; set; }
-    }
+    private readonly ConditionalWeakTable<DbContext, IDbContextTransaction> own = [];
 
     public async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
@@ -55,18 +53,15 @@ public sealed class AuditChainInterceptor : ISaveChangesInterceptor, IDbTransact
             return;
         }
 
-        var state = held.GetOrCreateValue(context);
-        if (state.Gate is null)
+        if (context.Database.CurrentTransaction is null)
         {
-            var gate = Gates.GetOrAdd(context.Database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(cancellationToken);
-            state.Gate = gate;
-            if (context.Database.IsNpgsql())
-            {
-                await context.Database.OpenConnectionAsync(cancellationToken);
-                await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({AdvisoryKey})", cancellationToken);
-                state.AdvisoryLock = true;
-            }
+            // On SQLite this is BEGIN IMMEDIATE: the write lock is held from here to the commit.
+            own.AddOrUpdate(context, await context.Database.BeginTransactionAsync(cancellationToken));
+        }
+
+        if (context.Database.IsNpgsql())
+        {
+            await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryKey})", cancellationToken);
         }
 
         var last = await context.Set<AuditEntry>().AsNoTracking()
@@ -84,96 +79,62 @@ public sealed class AuditChainInterceptor : ISaveChangesInterceptor, IDbTransact
         }
     }
 
-    public ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        ReleaseUnlessInTransaction(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (eventData.Context is { } context && own.TryGetValue(context, out var transaction))
+        {
+            own.Remove(context);
+            await using (transaction)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+
+        return result;
     }
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        ReleaseUnlessInTransaction(eventData.Context);
+        if (eventData.Context is { } context && own.TryGetValue(context, out var transaction))
+        {
+            own.Remove(context);
+            using (transaction)
+            {
+                transaction.Commit();
+            }
+        }
+
         return result;
     }
 
-    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default) => AbandonAsync(eventData.Context);
+
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => AbandonAsync(eventData.Context).GetAwaiter().GetResult();
+
+    public void SaveChangesCanceled(DbContextEventData eventData) => AbandonAsync(eventData.Context).GetAwaiter().GetResult();
+
+    public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default) => AbandonAsync(eventData.Context);
+
+    /// <summary>A save that failed wrote nothing: its own transaction is rolled back and its entries are numbered again on the next attempt.</summary>
+    private async Task AbandonAsync(DbContext? context)
     {
-        ReleaseUnlessInTransaction(eventData.Context, failed: true);
-        return Task.CompletedTask;
-    }
-
-    public void SaveChangesFailed(DbContextErrorEventData eventData) => ReleaseUnlessInTransaction(eventData.Context, failed: true);
-
-    public void SaveChangesCanceled(DbContextEventData eventData) => ReleaseUnlessInTransaction(eventData.Context, failed: true);
-
-    public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
-    {
-        ReleaseUnlessInTransaction(eventData.Context, failed: true);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context);
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context, failed: true);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.Context, failed: true);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(eventData.Context, failed: true);
-
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Release(eventData.Context, failed: true);
-        return Task.CompletedTask;
-    }
-
-    private void ReleaseUnlessInTransaction(DbContext? context, bool failed = false)
-    {
-        if (context?.Database.CurrentTransaction is null)
-        {
-            Release(context, failed);
-        }
-    }
-
-    private void Release(DbContext? context, bool failed = false)
-    {
-        if (context is null || !held.TryGetValue(context, out var state) || state.Gate is null)
+        if (context is null)
         {
             return;
         }
 
-        if (failed)
+        foreach (var e in context.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added))
         {
-            // Entries that were not written get numbered again on the next attempt.
-            foreach (var e in context.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added))
-            {
-                e.Entity.Hash = "";
-            }
+            e.Entity.Hash = "";
         }
 
-        if (state.AdvisoryLock)
+        if (own.TryGetValue(context, out var transaction))
         {
-            // Straight on the connection: when this runs the transaction has just ended and EF still holds it.
-            using (var unlock = context.Database.GetDbConnection().CreateCommand())
+            own.Remove(context);
+            await using (transaction)
             {
-                unlock.CommandText = $"SELECT pg_advisory_unlock({AdvisoryKey})";
-                unlock.ExecuteNonQuery();
+                await transaction.RollbackAsync(CancellationToken.None);
             }
-
-            context.Database.CloseConnection();
-            state.AdvisoryLock = false;
         }
-
-        state.Gate.Release();
-        state.Gate = null;
     }
 }

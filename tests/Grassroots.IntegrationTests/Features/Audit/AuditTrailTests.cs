@@ -167,6 +167,31 @@ public class AuditTrailTests(SmallCityApp city)
         Assert.Equal(40, result.Entries);
     }
 
+    /// <summary>
+    /// The single writer holds its transaction (and on SQLite the write lock) across a batch while other
+    /// requests save entries of their own: neither may wait on the other, and the chain stays whole.
+    /// </summary>
+    [Fact]
+    public async Task TheWriteQueueAndPlainSaves_RecordSideBySide_WithoutWaitingOnEachOther()
+    {
+        await using var app = await StartAsync();
+        var queue = app.Services.GetRequiredService<Grassroots.Web.Data.WriteQueue>();
+        var queued = Enumerable.Range(0, 200).Select(i => Task.Run(() => queue.WriteAsync(async (db, ct) =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var actor = scope.ServiceProvider.GetRequiredService<IActor>();
+            new AuditTrail(db, actor, TimeProvider.System).Record("test.queued", $"queued:{i}", new { i });
+            await db.SaveChangesAsync(ct);
+            return i;
+        }, Ct), Ct));
+        var plain = Enumerable.Range(0, 8).Select(_ => Task.Run(() => RecordAsync(app, 25), Ct));
+        await Task.WhenAll([.. queued, .. plain]);
+
+        var result = await VerifyAsync(app);
+        Assert.True(result.Intact, result.Explanation);
+        Assert.Equal(400, result.Entries);
+    }
+
     [Fact]
     public async Task ARolledBackChange_LeavesNoEntry_AndTheNextOneContinuesTheChain()
     {
