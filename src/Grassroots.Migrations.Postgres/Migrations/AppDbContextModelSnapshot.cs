@@ -288,12 +288,20 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
                     b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Description")
@@ -341,6 +349,18 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<DateTime>("ReportedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ReporterEmail")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("ReporterName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("ReporterPhone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<int>("ReturnCount")
                         .HasColumnType("integer");
 
@@ -362,10 +382,16 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<DateTime>("StageStartedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("StageYellowAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(12)
                         .HasColumnType("character varying(12)");
+
+                    b.Property<int>("StepCount")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Supervision")
                         .IsRequired()
@@ -380,6 +406,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<string>("UnitCode")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Urgency")
                         .IsRequired()
@@ -398,6 +427,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.HasIndex("Status", "StageDeadline");
 
                     b.HasIndex("UnitCode", "Status");
+
+                    b.HasIndex("UpdatedAt", "Id");
 
                     b.HasIndex("RegionPath", "ReportedAt", "Id");
 

@@ -25,6 +25,17 @@ public sealed class Case : IGridAndUnitScoped
     public required string RegionPath { get; set; }
     public required string Description { get; set; }
 
+    /// <summary>城区 or 农村, from the community at intake: with category and urgency it picks the deadline row of every stage.</summary>
+    public Area Area { get; set; }
+
+    /// <summary>The reporter's contact data (residents, hotline callers): masked in every view, revealed per case and recorded, erased after the retention period.</summary>
+    public string? ReporterName { get; set; }
+    public string? ReporterPhone { get; set; }
+    public string? ReporterEmail { get; set; }
+
+    /// <summary>When the reporter's contact data was erased at the end of the retention period.</summary>
+    public DateTime? ContactErasedAt { get; set; }
+
     /// <summary>The unit the routing rules proposed at intake, for the dispatcher.</summary>
     public string? RoutedUnitCode { get; set; }
 
@@ -41,6 +52,15 @@ public sealed class Case : IGridAndUnitScoped
     /// <summary>When the current stage began and when it is due.</summary>
     public DateTime StageStartedAt { get; set; }
     public DateTime? StageDeadline { get; set; }
+
+    /// <summary>When the current stage turns yellow (the configured share of its working time used); red is past <see cref="StageDeadline"/>.</summary>
+    public DateTime? StageYellowAt { get; set; }
+
+    /// <summary>Number of step rows, so a new step is numbered without loading the others.</summary>
+    public int StepCount { get; set; }
+
+    /// <summary>The last time anything happened to the case (its last step).</summary>
+    public DateTime UpdatedAt { get; set; }
 
     public DateTime? ClosedAt { get; set; }
     public CaseOutcome? Outcome { get; set; }
@@ -69,7 +89,7 @@ public sealed class Case : IGridAndUnitScoped
         });
 
     /// <summary>A new case in state 上报, with its first step.</summary>
-    public static Case Report(string category, Urgency urgency, CaseSource source, double lon, double lat, string grid, string regionPath, string description, StepActor actor, DateTime now, DateTime registerDeadline)
+    public static Case Report(string category, Urgency urgency, CaseSource source, double lon, double lat, string grid, string regionPath, string description, StepActor actor, DateTime now, DateTime registerDeadline, string? photos = null)
     {
         var c = new Case
         {
@@ -86,20 +106,20 @@ public sealed class Case : IGridAndUnitScoped
             ReportedAt = now,
             StageStartedAt = now,
         };
-        c.Append(StepKind.Report, actor, now, now, null, null, description);
+        c.Append(StepKind.Report, actor, now, now, null, null, description, photos);
         c.StageDeadline = registerDeadline;
         return c;
     }
 
     /// <summary>Joins another report of the same problem to this open case.</summary>
-    public CaseStep Link(StepActor actor, DateTime now, string description)
+    public CaseStep Link(StepActor actor, DateTime now, string description, string? photos = null)
     {
         if (!Status.IsOpen())
         {
             throw Refused(nameof(Link));
         }
 
-        return Append(StepKind.Linked, actor, now, now, null, null, description, closesStage: false);
+        return Append(StepKind.Linked, actor, now, now, null, null, description, photos, closesStage: false);
     }
 
     public CaseStep Accept(StepActor actor, DateTime now)
@@ -372,7 +392,7 @@ public sealed class Case : IGridAndUnitScoped
     {
         var step = new CaseStep
         {
-            Seq = Steps.Count + 1,
+            Seq = ++StepCount,
             Kind = kind,
             Actor = actor.Name,
             Role = actor.Role,
@@ -386,6 +406,7 @@ public sealed class Case : IGridAndUnitScoped
             Photos = photos,
         };
         Steps.Add(step);
+        UpdatedAt = now;
         if (closesStage)
         {
             StageStartedAt = now;

@@ -23,6 +23,10 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(10);
         b.Property(c => c.Rating).HasConversion<string>().HasMaxLength(20);
         b.Property(c => c.Supervision).HasConversion<string>().HasMaxLength(10);
+        b.Property(c => c.Area).HasConversion<string>().HasMaxLength(8);
+        b.Property(c => c.ReporterName).HasMaxLength(50);
+        b.Property(c => c.ReporterPhone).HasMaxLength(20);
+        b.Property(c => c.ReporterEmail).HasMaxLength(100);
         b.HasIndex(c => c.TrackingCode).IsUnique();
 
         // Lists by place and time (keyset pages), the overdue sweep, a unit's work, the duplicate check.
@@ -31,6 +35,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.UnitCode, c.Status });
         b.HasIndex(c => new { c.GridCode, c.Status });
         b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });
+        b.HasIndex(c => new { c.UpdatedAt, c.Id });
         b.HasMany(c => c.Steps).WithOne().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -48,7 +48,6 @@ public sealed class SweepOverdue(WriteQueue writes, CalendarCache calendars, Tim
                     && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked)
                 .OrderBy(c => c.StageDeadline)
                 .Take(settings.BatchSize)
-                .Include(c => c.Steps)
                 .ToListAsync(ct);
             var audit = new AuditTrail(db, new SystemActor(), clock);
             var raised = 0;

@@ -155,6 +155,11 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     GridCode = table.Column<string>(type: "TEXT", maxLength: 15, nullable: false),
                     RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Description = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Area = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    ReporterName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    ReporterEmail = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    ContactErasedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     RoutedUnitCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     UnitCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
                     Status = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
@@ -162,6 +167,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     ReportedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     StageStartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     StageDeadline = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    StageYellowAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    StepCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     ClosedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     Outcome = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
                     Rating = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
@@ -657,6 +665,11 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 name: "IX_cases_UnitCode_Status",
                 table: "cases",
                 columns: new[] { "UnitCode", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_UpdatedAt_Id",
+                table: "cases",
+                columns: new[] { "UpdatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_compounds_CommunityCode",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126083101_Initial")]
+    [Migration("20261126091413_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -284,12 +284,20 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Area")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CategoryCode")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Description")
@@ -337,6 +345,18 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("ReportedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReporterEmail")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReporterName")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReporterPhone")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ReturnCount")
                         .HasColumnType("INTEGER");
 
@@ -358,10 +378,16 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("StageStartedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("StageYellowAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(12)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("StepCount")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Supervision")
                         .IsRequired()
@@ -375,6 +401,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.Property<string>("UnitCode")
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Urgency")
@@ -394,6 +423,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex("Status", "StageDeadline");
 
                     b.HasIndex("UnitCode", "Status");
+
+                    b.HasIndex("UpdatedAt", "Id");
 
                     b.HasIndex("RegionPath", "ReportedAt", "Id");
 

@@ -156,6 +156,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
                     RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Area = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    ReporterName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    ReporterPhone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    ReporterEmail = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    ContactErasedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     RoutedUnitCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     UnitCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     Status = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
@@ -163,6 +168,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     ReportedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     StageStartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     StageDeadline = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    StageYellowAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    StepCount = table.Column<int>(type: "integer", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     ClosedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     Outcome = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
                     Rating = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
@@ -658,6 +666,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "IX_cases_UnitCode_Status",
                 table: "cases",
                 columns: new[] { "UnitCode", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_UpdatedAt_Id",
+                table: "cases",
+                columns: new[] { "UpdatedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_compounds_CommunityCode",

@@ -1,0 +1,29 @@
+namespace Grassroots.Web.Features.Cases;
+
+/// <summary>How stages turn yellow before they turn red.</summary>
+public sealed class TrafficLightOptions
+{
+    /// <summary>A stage is yellow once this share of its working time is used (0.8 = 80 %), red once its deadline has passed.</summary>
+    public double YellowShare { get; set; } = 0.8;
+}
+
+public static class CasesSetup
+{
+    public static IServiceCollection AddCases(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SupervisionOptions>(configuration.GetSection("Supervision"));
+        services.Configure<IntakeOptions>(configuration.GetSection("Intake"));
+        services.Configure<TrafficLightOptions>(configuration.GetSection("TrafficLights"));
+        services.AddSingleton<SweepOverdue>();
+        services.AddHostedService<OverdueSweeper>();
+        services.AddScoped<CaseIntake>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCasesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapCaseQueries();
+        app.MapCaseIntake();
+        return app;
+    }
+}
