@@ -112,15 +112,14 @@ public sealed class CaseIntake(
         var profile = (await deadlines.GetAsync(ct)).For(category!.Code, urgency, area);
         var unit = await ReportCase.RouteAsync(db, category, location, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var registerDeadline = now.AddMinutes(profile.DispatchMinutes);
+        var calendar = await calendars.GetAsync(ct);
+        var clockOf = new StageClock(calendar, lights.Value.YellowShare);
+        var dispatch = clockOf.Dispatch(now, profile);
+        var registerDeadline = dispatch.Deadline;
         DateTime? expected = null;
         try
         {
-            var calendar = await calendars.GetAsync(ct);
-            var from = new DateTimeOffset(registerDeadline);
-            expected = (profile.HandlingUnit == LimitUnit.WorkingHours
-                ? calendar.AddWorkingHours(from, profile.HandlingLimit)
-                : calendar.AddWorkingDays(from, profile.HandlingLimit)).UtcDateTime;
+            expected = clockOf.Handling(registerDeadline, profile).Deadline;
         }
         catch (CalendarNotLoadedException)
         {
@@ -128,7 +127,6 @@ public sealed class CaseIntake(
         }
 
         var settings = options.Value;
-        var yellowShare = lights.Value.YellowShare;
         var (c, linked) = await writes.WriteAsync(async (w, token) =>
         {
             if (key.Length > 0 && await w.Set<IntakeRequest>().FindAsync([key], token) is { } earlier)
@@ -150,7 +148,7 @@ public sealed class CaseIntake(
                 saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, request.Photos);
                 saved.Area = area;
                 saved.RoutedUnitCode = unit?.Code;
-                saved.StageYellowAt = now.AddMinutes(profile.DispatchMinutes * yellowShare);
+                saved.StageYellowAt = dispatch.YellowAt;
                 (saved.ReporterName, saved.ReporterPhone, saved.ReporterEmail) = (name, phone, email);
                 w.Set<Case>().Add(saved);
                 await w.SaveChangesAsync(token);

@@ -7,6 +7,13 @@ public sealed class TrafficLightOptions
     public double YellowShare { get; set; } = 0.8;
 }
 
+/// <summary>评价: how long after closing a 不满意 rating reopens the case.</summary>
+public sealed class RatingOptions
+{
+    /// <summary>Calendar days after closing within which a 不满意 rating reopens the case against the closing unit.</summary>
+    public int ReopenWindowDays { get; set; } = 7;
+}
+
 public static class CasesSetup
 {
     public static IServiceCollection AddCases(this IServiceCollection services, IConfiguration configuration)
@@ -14,6 +21,7 @@ public static class CasesSetup
         services.Configure<SupervisionOptions>(configuration.GetSection("Supervision"));
         services.Configure<IntakeOptions>(configuration.GetSection("Intake"));
         services.Configure<TrafficLightOptions>(configuration.GetSection("TrafficLights"));
+        services.Configure<RatingOptions>(configuration.GetSection("Rating"));
         services.AddSingleton<SweepOverdue>();
         services.AddHostedService<OverdueSweeper>();
         services.AddScoped<CaseIntake>();
