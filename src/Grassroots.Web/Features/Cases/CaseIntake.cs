@@ -178,7 +178,13 @@ public sealed class CaseIntake(
     /// <summary>The report as the audit trail keeps it: contact data only as a digest, so the trail holds no personal data to erase.</summary>
     private static object Redacted(IntakeInput r) => new
     {
-        r.Category, r.Lon, r.Lat, r.Description, r.Urgency, r.Source, r.Photos,
+        r.Category,
+        r.Lon,
+        r.Lat,
+        r.Description,
+        r.Urgency,
+        r.Source,
+        r.Photos,
         contact = r.ReporterName is null && r.ReporterPhone is null && r.ReporterEmail is null ? null : AuditChain.DigestOf(new { r.ReporterName, r.ReporterPhone, r.ReporterEmail }),
     };
 
