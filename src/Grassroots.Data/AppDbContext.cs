@@ -89,7 +89,8 @@ public class AppDbContext : IdentityDbContext<Account>
         builder.Entity<T>().HasQueryFilter(e =>
             (ScopePath == null || EF.Property<string>(e, nameof(IGridAndUnitScoped.RegionPath)).StartsWith(ScopePath))
             && (ScopeGrids == null || ScopeGrids.Contains(EF.Property<string>(e, nameof(IGridAndUnitScoped.GridCode))))
-            && (ScopeUnit == null || EF.Property<string?>(e, nameof(IGridAndUnitScoped.UnitCode)) == ScopeUnit));
+            && (ScopeUnit == null || EF.Property<string?>(e, nameof(IGridAndUnitScoped.UnitCode)) == ScopeUnit
+                || EF.Property<string?>(e, nameof(IGridAndUnitScoped.CooperatingUnits))!.Contains("|" + ScopeUnit + "|")));
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

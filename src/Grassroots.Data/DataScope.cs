@@ -37,6 +37,9 @@ public interface IGridAndUnitScoped : IRegionScoped
     string GridCode { get; }
 
     string? UnitCode { get; }
+
+    /// <summary>Units working on the record beside its owner (会办), written "|A|B|": they see it too.</summary>
+    string? CooperatingUnits { get; }
 }
 
 /// <summary>Rows that are written once and never changed or removed (workflow steps, the audit trail).</summary>

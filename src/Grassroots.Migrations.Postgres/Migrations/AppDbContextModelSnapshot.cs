@@ -304,6 +304,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CooperatingUnits")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -326,9 +330,16 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<double>("Lon")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("OpenTaskUnits")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime?>("ParkedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ParkedFrom")
                         .HasMaxLength(12)
@@ -391,6 +402,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(12)");
 
                     b.Property<int>("StepCount")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<string>("Supervision")

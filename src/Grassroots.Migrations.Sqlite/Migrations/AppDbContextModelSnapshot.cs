@@ -297,6 +297,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CooperatingUnits")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -319,8 +323,15 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<double>("Lon")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("OpenTaskUnits")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ParkedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ParkedFrom")
@@ -384,6 +395,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("StepCount")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Supervision")

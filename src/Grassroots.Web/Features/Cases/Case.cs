@@ -47,6 +47,13 @@ public sealed class Case : IGridAndUnitScoped
     /// <summary>Where a parked case returns to when it is resumed.</summary>
     public CaseStatus? ParkedFrom { get; set; }
 
+    /// <summary>When the case was parked: its clock stopped there.</summary>
+    public DateTime? ParkedAt { get; set; }
+
+    /// <summary>会办: the units cooperating with the owner, "|A|B|", and those whose task is not done yet.</summary>
+    public string? CooperatingUnits { get; set; }
+    public string? OpenTaskUnits { get; set; }
+
     public DateTime ReportedAt { get; set; }
 
     /// <summary>When the current stage began and when it is due.</summary>
@@ -176,6 +183,8 @@ public sealed class Case : IGridAndUnitScoped
         var step = Move(CaseStatus.Registered, StepKind.Return, actor, now, comment: reason);
         ReturnCount++;
         UnitCode = null;
+        CooperatingUnits = null;
+        OpenTaskUnits = null;
         ExtensionAskedUntil = null;
         StageDeadline = dispatchDeadline;
         return step;
@@ -187,6 +196,10 @@ public sealed class Case : IGridAndUnitScoped
         Require(nameof(Feedback), CaseStatus.Dispatched, CaseStatus.InProgress);
         RequireUnit(actor);
         NeedReason(result, "反馈须说明处置结果", "feedback needs the result of the work");
+        if (!string.IsNullOrEmpty(OpenTaskUnits))
+        {
+            throw new CaseRuleException("tasks-open", $"会办单位尚未全部完成任务：{OpenTaskUnits.Trim('|').Replace("|", "、", StringComparison.Ordinal)}", $"cooperating units have not all finished their tasks: {OpenTaskUnits.Trim('|').Replace("|", ", ", StringComparison.Ordinal)}");
+        }
         var step = Move(CaseStatus.Handled, StepKind.Feedback, actor, now, result: result, photos: photos);
         ExtensionAskedUntil = null;
         StageDeadline = checkDeadline;
@@ -276,6 +289,7 @@ public sealed class Case : IGridAndUnitScoped
         NeedReason(reason, "挂账须说明理由", "parking needs a reason");
         var step = Append(StepKind.Park, actor, StageStartedAt, now, StageDeadline, null, reason, closesStage: false);
         ParkedFrom = Status;
+        ParkedAt = now;
         Status = CaseStatus.Parked;
         return step;
     }
@@ -287,6 +301,7 @@ public sealed class Case : IGridAndUnitScoped
         var step = Append(StepKind.Resume, actor, now, now, null, null, comment);
         Status = ParkedFrom ?? CaseStatus.Registered;
         ParkedFrom = null;
+        ParkedAt = null;
         StageDeadline = movedDeadline;
         return step;
     }
@@ -350,6 +365,60 @@ public sealed class Case : IGridAndUnitScoped
         Rating = null;
         StageDeadline = handlingDeadline;
         return step;
+    }
+
+    /// <summary>会办: the owner stays the lead unit; each cooperating unit gets its own task and sees the case.</summary>
+    public IReadOnlyList<CaseStep> AssignJoint(StepActor actor, DateTime now, IReadOnlyList<(string Unit, string Task)> cooperating)
+    {
+        Require("Joint", CaseStatus.Dispatched, CaseStatus.InProgress);
+        if (cooperating.Count == 0)
+        {
+            throw new CaseRuleException("units-required", "会办须指定至少一个协办单位", "joint handling needs at least one cooperating unit");
+        }
+
+        foreach (var (unit, task) in cooperating)
+        {
+            if (string.IsNullOrWhiteSpace(unit) || unit == UnitCode)
+            {
+                throw new CaseRuleException("invalid-unit", "协办单位不能为空，也不能是牵头单位", "a cooperating unit is needed and cannot be the lead unit");
+            }
+
+            if ((CooperatingUnits ?? "").Contains("|" + unit + "|", StringComparison.Ordinal) || cooperating.Count(c => c.Unit == unit) > 1)
+            {
+                throw new CaseRuleException("duplicate-unit", $"{unit} 已是协办单位", $"{unit} is cooperating already");
+            }
+
+            NeedReason(task, "每个协办单位须有具体任务", "each cooperating unit needs its task");
+        }
+
+        var steps = new List<CaseStep>();
+        foreach (var (unit, task) in cooperating)
+        {
+            steps.Add(Append(StepKind.Joint, actor, now, now, null, unit, task, closesStage: false));
+            CooperatingUnits = (CooperatingUnits ?? "|") + unit + "|";
+            OpenTaskUnits = (OpenTaskUnits ?? "|") + unit + "|";
+        }
+
+        return steps;
+    }
+
+    /// <summary>A cooperating unit reports its task done; tasks are due with the lead unit's handling deadline.</summary>
+    public CaseStep FinishTask(StepActor actor, DateTime now, string result, string? photos = null)
+    {
+        Require("Task", CaseStatus.Dispatched, CaseStatus.InProgress);
+        if (actor.Unit is null || !(OpenTaskUnits ?? "").Contains("|" + actor.Unit + "|", StringComparison.Ordinal))
+        {
+            throw new CaseRuleException("no-open-task", "你的单位在该案件中没有未完成的会办任务", "your unit has no open task on this case");
+        }
+
+        NeedReason(result, "须说明任务完成情况", "say what was done");
+        OpenTaskUnits = OpenTaskUnits!.Replace("|" + actor.Unit + "|", "|", StringComparison.Ordinal);
+        if (OpenTaskUnits == "|")
+        {
+            OpenTaskUnits = null;
+        }
+
+        return Append(StepKind.TaskDone, actor, StageStartedAt, now, StageDeadline, result, null, photos, closesStage: false);
     }
 
     private void Require(string action, params CaseStatus[] allowed)
@@ -431,6 +500,8 @@ public sealed class Case : IGridAndUnitScoped
         nameof(Park) => "挂账",
         nameof(Resume) => "恢复",
         "Supervise" => "督办",
+        "Joint" => "会办",
+        "Task" => "完成会办任务",
         nameof(Rate) => "评价",
         nameof(Reopen) => "重开",
         _ => action,

@@ -27,6 +27,11 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.ReporterName).HasMaxLength(50);
         b.Property(c => c.ReporterPhone).HasMaxLength(20);
         b.Property(c => c.ReporterEmail).HasMaxLength(100);
+        b.Property(c => c.CooperatingUnits).HasMaxLength(400);
+        b.Property(c => c.OpenTaskUnits).HasMaxLength(400);
+
+        // Every transition appends a step: the count is the case's version, so two servers cannot both move it from the same state.
+        b.Property(c => c.StepCount).IsConcurrencyToken();
         b.HasIndex(c => c.TrackingCode).IsUnique();
 
         // Lists by place and time (keyset pages), the overdue sweep, a unit's work, the duplicate check.

@@ -86,6 +86,12 @@ public enum StepKind
     Supervise,
     Rate,
     Reopen,
+
+    /// <summary>会办: a cooperating unit and its task (one row per unit).</summary>
+    Joint,
+
+    /// <summary>A cooperating unit's task done.</summary>
+    TaskDone,
 }
 
 public static class CaseLabels

@@ -3,6 +3,7 @@ using System.Text;
 using Grassroots.Data;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Accounts;
+using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ namespace Grassroots.Web.Features.Cases;
 
 public sealed record CaseSummaryDto(
     long Id, string TrackingCode, string Category, string Urgency, string Source, string Status, string StatusLabel,
-    string GridCode, string? UnitCode, DateTime ReportedAt, DateTime? StageDeadline, bool Overdue, string Supervision, string Description);
+    string GridCode, string? UnitCode, DateTime ReportedAt, DateTime? StageDeadline, bool Overdue, string? Light, string Supervision, string Description);
 
 public sealed record CasePage(IReadOnlyList<CaseSummaryDto> Items, string? Next);
 
@@ -20,9 +21,24 @@ public sealed record StepDto(
     int Seq, string Kind, string Actor, string Role, string? Unit, DateTime StartedAt, DateTime? Deadline, DateTime FinishedAt, bool? OnTime,
     string? Result, string? Comment, IReadOnlyList<string> Photos);
 
+/// <summary>A 会办 task: the cooperating unit, what it must do, and whether it is done.</summary>
+public sealed record JointTaskDto(string Unit, string Task, bool Done, string? Result, DateTime? DoneAt);
+
+/// <summary>The reporter's contact data, masked unless revealed (each reveal recorded).</summary>
+public sealed record ReporterDto(string? Name, string? Phone, string? Email, bool Masked, DateTime? ErasedAt);
+
 public sealed record CaseDetailDto(
-    CaseSummaryDto Case, double Lon, double Lat, string? Outcome, string? Rating, int ReworkCount, int ReturnCount, int ReopenCount, int ExtensionCount,
-    DateTime? ExtensionAskedUntil, DateTime? ClosedAt, IReadOnlyList<StepDto> Steps);
+    CaseSummaryDto Case, double Lon, double Lat, string Area, string? RoutedUnitCode, DateTime? StageYellowAt, string? Outcome, string? Rating,
+    int ReworkCount, int ReturnCount, int ReopenCount, int ExtensionCount, DateTime? ExtensionAskedUntil, DateTime? ClosedAt, DateTime UpdatedAt,
+    ReporterDto? Reporter, IReadOnlyList<JointTaskDto> JointTasks, IReadOnlyList<StepDto> Steps);
+
+/// <summary>Traffic lights of a running stage.</summary>
+public enum TrafficLight
+{
+    Green,
+    Yellow,
+    Red,
+}
 
 /// <summary>Reading cases: filtered lists in keyset pages, and one case with every step.</summary>
 public static class CaseQueries
@@ -32,17 +48,26 @@ public static class CaseQueries
         var api = app.MapGroup("/api/cases").WithTags("Cases");
         api.MapGet("/", List).Require(Permission.ViewCases)
             .WithSummary("Cases in the caller's scope, newest first, by status, category, region subtree, source, overdue and date range; keyset pages.");
-        api.MapGet("/{id:long}", Get).Require(Permission.ViewCases).WithSummary("One case with every step.");
+        api.MapGet("/{id:long}", Get).Require(Permission.ViewCases).WithSummary("One case with every step; the reporter's contact data masked.");
+        api.MapGet("/{id:long}/contact", Contact).Require(Permission.RevealPersonalData)
+            .WithSummary("The reporter's contact data in full, for the roles that must call back; each reveal is recorded.");
         return app;
     }
 
     internal static CaseSummaryDto Summary(Case c, DateTime now) => new(
         c.Id, c.TrackingCode, c.CategoryCode, c.Urgency.ToString(), c.Source.ToString(), c.Status.ToString(), c.Status.Label(),
         c.GridCode, c.UnitCode, c.ReportedAt, c.StageDeadline, c.Status.IsOpen() && c.Status != CaseStatus.Parked && c.StageDeadline < now,
-        c.Supervision.ToString(), c.Description.Length > 100 ? c.Description[..100] : c.Description);
+        LightOf(c, now)?.ToString().ToLowerInvariant(), c.Supervision.ToString(), c.Description.Length > 100 ? c.Description[..100] : c.Description);
+
+    /// <summary>红 past the stage's deadline, 黄 once its yellow instant has come, 绿 before; none for closed, voided and parked cases.</summary>
+    internal static TrafficLight? LightOf(Case c, DateTime now) =>
+        !c.Status.IsOpen() || c.Status == CaseStatus.Parked || c.StageDeadline is null ? null
+        : c.StageDeadline < now ? TrafficLight.Red
+        : c.StageYellowAt <= now ? TrafficLight.Yellow
+        : TrafficLight.Green;
 
     private static async Task<Results<Ok<CasePage>, ProblemHttpResult>> List(
-        AppDbContext db, TimeProvider clock, string? status, string? category, string? region, string? source, bool? overdue,
+        AppDbContext db, TimeProvider clock, string? status, string? category, string? region, string? source, bool? overdue, string? light,
         DateTimeOffset? from, DateTimeOffset? to, string? after, int? limit, CancellationToken ct)
     {
         var errors = new List<ProblemItem>();
@@ -82,6 +107,19 @@ public static class CaseQueries
             query = query.Where(c => c.CategoryCode.StartsWith(category));
         }
 
+        TrafficLight? wantedLight = null;
+        if (light is not null)
+        {
+            if (Enum.TryParse<TrafficLight>(light, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(light, out _))
+            {
+                wantedLight = parsed;
+            }
+            else
+            {
+                errors.Add(new("query", "light", "unknown-light", Text.Pick("灯色应为 green、yellow 或 red", "light must be green, yellow or red")));
+            }
+        }
+
         if (from is not null && to is not null && from > to)
         {
             errors.Add(new("query", "from", "invalid-range", Text.Pick("开始时间晚于结束时间", "from is after to")));
@@ -117,6 +155,17 @@ public static class CaseQueries
                 : query.Where(c => !(c.StageDeadline < now && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked));
         }
 
+        if (wantedLight is { } lit)
+        {
+            var running = query.Where(c => c.StageDeadline != null && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked);
+            query = lit switch
+            {
+                TrafficLight.Red => running.Where(c => c.StageDeadline < now),
+                TrafficLight.Yellow => running.Where(c => c.StageDeadline >= now && c.StageYellowAt <= now),
+                _ => running.Where(c => c.StageDeadline >= now && (c.StageYellowAt == null || c.StageYellowAt > now)),
+            };
+        }
+
         if (from is { } f)
         {
             var start = f.UtcDateTime;
@@ -147,11 +196,46 @@ public static class CaseQueries
     }
 
     internal static CaseDetailDto Detail(Case c, DateTime now) => new(
-        Summary(c, now), c.Lon, c.Lat, c.Outcome?.ToString(), c.Rating?.ToString(), c.ReworkCount, c.ReturnCount, c.ReopenCount, c.ExtensionCount,
-        c.ExtensionAskedUntil, c.ClosedAt,
+        Summary(c, now), c.Lon, c.Lat, c.Area.ToString(), c.RoutedUnitCode, c.StageYellowAt, c.Outcome?.ToString(), c.Rating?.ToString(),
+        c.ReworkCount, c.ReturnCount, c.ReopenCount, c.ExtensionCount, c.ExtensionAskedUntil, c.ClosedAt, c.UpdatedAt,
+        Reporter(c, masked: true), JointTasks(c),
         [.. c.Steps.OrderBy(s => s.Seq).Select(s => new StepDto(
             s.Seq, s.Kind.ToString(), s.Actor, s.Role, s.Unit, s.StartedAt, s.Deadline, s.FinishedAt, s.OnTime, s.Result, s.Comment,
             (s.Photos ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)))]);
+
+    internal static ReporterDto? Reporter(Case c, bool masked) =>
+        c.ReporterName is null && c.ReporterPhone is null && c.ReporterEmail is null && c.ContactErasedAt is null ? null
+        : masked ? new(Masking.Name(c.ReporterName), Masking.Phone(c.ReporterPhone), Masking.Email(c.ReporterEmail), true, c.ContactErasedAt)
+        : new(c.ReporterName, c.ReporterPhone, c.ReporterEmail, false, c.ContactErasedAt);
+
+    /// <summary>会办 tasks as the steps record them: assigned by a Joint row, done by the unit's TaskDone row after it.</summary>
+    internal static IReadOnlyList<JointTaskDto> JointTasks(Case c)
+    {
+        var steps = c.Steps.OrderBy(s => s.Seq).ToList();
+        return [.. steps.Where(s => s.Kind == StepKind.Joint).Select(j =>
+        {
+            var done = steps.FirstOrDefault(d => d.Kind == StepKind.TaskDone && d.Seq > j.Seq && d.Unit == j.Result);
+            return new JointTaskDto(j.Result ?? "", j.Comment ?? "", done is not null, done?.Result, done?.FinishedAt);
+        })];
+    }
+
+    private static async Task<Results<Ok<ReporterDto>, ProblemHttpResult>> Contact(long id, AppDbContext db, AuditTrail audit, CancellationToken ct)
+    {
+        var c = await db.Set<Case>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (c is null)
+        {
+            return NotFound(id);
+        }
+
+        if (Reporter(c, masked: false) is not { } reporter)
+        {
+            return Problems.NotFound("该案件没有上报人联系方式。", "The case has no reporter contact data.");
+        }
+
+        audit.Record("personal-data.reveal", "case:" + id, new { id }, "reporter contact revealed");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(reporter);
+    }
 
     internal static ProblemHttpResult NotFound(long id) =>
         Problems.NotFound($"没有编号为 {id} 的案件。", $"No case has the id {id}.");

@@ -25,6 +25,9 @@ public static class CasesSetup
         services.AddSingleton<SweepOverdue>();
         services.AddHostedService<OverdueSweeper>();
         services.AddScoped<CaseIntake>();
+        services.Configure<PrivacyOptions>(configuration.GetSection("Privacy"));
+        services.AddSingleton<EraseExpiredContacts>();
+        services.AddHostedService<ContactEraser>();
         return services;
     }
 
@@ -32,6 +35,7 @@ public static class CasesSetup
     {
         app.MapCaseQueries();
         app.MapCaseIntake();
+        app.MapCaseActions();
         return app;
     }
 }

@@ -20,7 +20,10 @@ public sealed class IntakeOptions
     public double DuplicateWindowHours { get; set; } = 72;
 }
 
-public sealed record ReportRequest(string? Category, double? Lon, double? Lat, string? Description, string? Urgency, string? Source);
+/// <summary>A report from staff: a grid worker's patrol, a hotline transfer with the caller's contact data, a leader's assignment.</summary>
+public sealed record ReportRequest(
+    string? Category, double? Lon, double? Lat, string? Description, string? Urgency, string? Source,
+    string? ReporterName = null, string? ReporterPhone = null, string? ReporterEmail = null, string? Photos = null);
 
 public sealed record UnitRefDto(string Code, string Name);
 
@@ -50,7 +53,8 @@ public static class ReportCase
         ReportRequest request, HttpContext http, ClaimsPrincipal user, DataScope scope, CaseIntake intake, CancellationToken ct)
     {
         var actor = new StepActor(user.Identity?.Name ?? "anonymous", PermissionTable.RolesFor(Permission.ReportCase).FirstOrDefault(user.IsInRole) ?? "", null);
-        var input = new IntakeInput(request.Category, request.Lon, request.Lat, request.Description, request.Urgency, request.Source);
+        var input = new IntakeInput(request.Category, request.Lon, request.Lat, request.Description, request.Urgency, request.Source,
+            request.ReporterName, request.ReporterPhone, request.ReporterEmail, request.Photos);
         var outcome = await intake.ReportAsync(input, actor, scope, http.Request.Headers["Idempotency-Key"].ToString(), ct);
         return outcome switch
         {

@@ -33,6 +33,5 @@ public static class RegistryMapping
     public static OrgDto ToDto(this PartyOrg o) => new(o.Code, o.Name, o.Kind.ToString(), o.Kind.Label(), o.Sector.ToString(), o.Sector.Label(), o.ParentCode, o.RegionCode, o.GridCode, o.Unit, o.MemberCount, o.FoundedOn);
 
     /// <summary>Phone numbers are masked: 138****5678.</summary>
-    public static string? MaskPhone(string? phone) =>
-        phone is { Length: >= 7 } ? string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(phone.Length - 4)) : phone is null ? null : "****";
+    public static string? MaskPhone(string? phone) => Common.Masking.Phone(phone);
 }

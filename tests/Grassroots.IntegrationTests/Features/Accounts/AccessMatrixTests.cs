@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Grassroots.IntegrationTests.Infrastructure;
 using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Data;
 using Grassroots.Web.Features.Spatial;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -23,6 +24,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     private Places places = null!;
     private List<string> categories = [];
     private int nextCategory;
+    private Grid insideGrid = null!;
+    private Grid outsideGrid = null!;
+    private string otherInside = "";
+    private string otherOutside = "";
 
     /// <summary>Each report another category, so that none joins an earlier one and every success is a new case.</summary>
     private object NewReport(double lon, double lat) =>
@@ -93,6 +98,42 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             HttpStatusCode.Created),
         ["GET /api/cases/"] = new(Get(p => $"/api/cases?region={p.Community}"), Get(p => $"/api/cases?region={p.OutsideCommunity}"), HttpStatusCode.OK),
         ["GET /api/cases/{id:long}"] = new(Get(p => $"/api/cases/{p.CaseInside}"), Get(p => $"/api/cases/{p.CaseOutside}"), HttpStatusCode.OK),
+        ["GET /api/cases/{id:long}/contact"] = new(Get(p => $"/api/cases/{p.CaseInside}/contact"), Get(p => $"/api/cases/{p.CaseOutside}/contact"), HttpStatusCode.OK),
+        ["POST /api/cases/{id:long}/accept"] = Act("accept", null, Reported),
+        ["POST /api/cases/{id:long}/register"] = Act("register", null, Reported),
+        ["POST /api/cases/{id:long}/void"] = Act("void", _ => new { reason = "矩阵测试作废" }, Reported),
+        ["POST /api/cases/{id:long}/dispatch"] = Act("dispatch", null, (c, a, t, _) => c.Register(a, t)),
+        ["POST /api/cases/{id:long}/joint"] = Act("joint", inside => new { cooperating = new[] { new { unit = inside ? otherInside : otherOutside, task = "协助清理" } } }, Dispatched),
+        ["POST /api/cases/{id:long}/start"] = Act("start", null, Dispatched),
+        ["POST /api/cases/{id:long}/task"] = Act("task", _ => new { result = "任务完成" }, (c, a, t, inside) =>
+        {
+            c.Register(a, t);
+            c.Dispatch(a, t, inside ? otherInside : otherOutside, t.AddHours(4));
+            c.AssignJoint(a, t, [(inside ? "320213-CGJ" : "320214-CGJ", "协助清理")]);
+        }),
+        ["POST /api/cases/{id:long}/return"] = Act("return", _ => new { reason = "不属于本单位" }, Dispatched),
+        ["POST /api/cases/{id:long}/feedback"] = Act("feedback", _ => new { result = "已处置" }, Dispatched),
+        ["POST /api/cases/{id:long}/verify"] = Act("verify", _ => new { done = true }, Handled),
+        ["POST /api/cases/{id:long}/close"] = Act("close", _ => new { outcome = "Fixed" }, (c, a, t, inside) =>
+        {
+            Handled(c, a, t, inside);
+            c.Verify(a, t, true, null, t.AddHours(1));
+        }),
+        ["POST /api/cases/{id:long}/extend"] = Act("extend", _ => new { workingDays = 1, reason = "需协调" }, Dispatched),
+        ["POST /api/cases/{id:long}/extension"] = Act("extension", _ => new { approve = true }, (c, a, t, inside) =>
+        {
+            Dispatched(c, a, t, inside);
+            c.AskExtension(a with { Unit = null }, t, t.AddDays(3), "需协调");
+        }),
+        ["POST /api/cases/{id:long}/park"] = Act("park", _ => new { reason = "暂缓" }, (c, a, t, _) => c.Register(a, t)),
+        ["POST /api/cases/{id:long}/resume"] = Act("resume", null, (c, a, t, _) =>
+        {
+            c.Register(a, t);
+            c.Park(a, t, "暂缓");
+        }),
+        ["POST /api/cases/{id:long}/supervise"] = Act("supervise", _ => new { level = "Red" }, Dispatched),
+        ["POST /api/cases/{id:long}/rate"] = Act("rate", _ => new { rating = "Satisfied" }, Closed),
+        ["POST /api/cases/{id:long}/reopen"] = Act("reopen", _ => new { reason = "群众反映未解决" }, Closed),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
         ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
         ["GET /api/calendar/{year:int}"] = new(Get(_ => "/api/calendar/2025"), null, HttpStatusCode.OK),
@@ -110,6 +151,51 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             null,
             HttpStatusCode.OK),
     };
+
+    private delegate void Advance(Grassroots.Web.Features.Cases.Case c, Grassroots.Web.Features.Cases.StepActor actor, DateTime now, bool inside);
+
+    private static void Reported(Grassroots.Web.Features.Cases.Case c, Grassroots.Web.Features.Cases.StepActor a, DateTime t, bool inside)
+    {
+    }
+
+    private static void Dispatched(Grassroots.Web.Features.Cases.Case c, Grassroots.Web.Features.Cases.StepActor a, DateTime t, bool inside)
+    {
+        c.Register(a, t);
+        c.Dispatch(a, t, inside ? "320213-CGJ" : "320214-CGJ", t.AddHours(4));
+    }
+
+    private static void Handled(Grassroots.Web.Features.Cases.Case c, Grassroots.Web.Features.Cases.StepActor a, DateTime t, bool inside)
+    {
+        Dispatched(c, a, t, inside);
+        c.Feedback(a with { Unit = null }, t, "已处置", t.AddHours(1));
+    }
+
+    private static void Closed(Grassroots.Web.Features.Cases.Case c, Grassroots.Web.Features.Cases.StepActor a, DateTime t, bool inside)
+    {
+        Handled(c, a, t, inside);
+        c.Verify(a, t, true, null, t.AddHours(1));
+        c.Close(a, t, Grassroots.Web.Features.Cases.CaseOutcome.Fixed);
+    }
+
+    /// <summary>A workflow action: each call gets a fresh case brought to the state the action needs, inside and outside.</summary>
+    private Sample Act(string action, Func<bool, object>? body, Advance advance) => new(
+        async _ => new Req(HttpMethod.Post, $"/api/cases/{await StagedCaseAsync(insideGrid, true, advance)}/{action}", body?.Invoke(true) ?? new { }),
+        async _ => new Req(HttpMethod.Post, $"/api/cases/{await StagedCaseAsync(outsideGrid, false, advance)}/{action}", body?.Invoke(false) ?? new { }),
+        HttpStatusCode.OK);
+
+    private async Task<long> StagedCaseAsync(Grid grid, bool inside, Advance advance)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
+        var now = DateTime.UtcNow;
+        var actor = new Grassroots.Web.Features.Cases.StepActor("test", Roles.Dispatcher);
+        var c = Grassroots.Web.Features.Cases.Case.Report("S0103", Grassroots.Web.Features.Categories.Urgency.Normal, Grassroots.Web.Features.Cases.CaseSource.GridWorker, 120.3, 31.5, grid.Code, grid.RegionPath, "矩阵测试", actor, now, now.AddMinutes(30));
+        c.RoutedUnitCode = inside ? "320213-CGJ" : "320214-CGJ";
+        advance(c, actor, now, inside);
+        db.Add(c);
+        await db.SaveChangesAsync();
+        return c.Id;
+    }
 
     private static string CompoundCsv(string community, Places p) =>
         FormattableString.Invariant($"code,name,community_code,lon,lat,households,branch_org_code\n{community}X99,矩阵测试小区,{community},{p.Lon},{p.Lat},120,\n");
@@ -143,6 +229,9 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         var caseInside = await AddCaseAsync(grid, "320213-CGJ");
         var caseOutside = await AddCaseAsync(outsideGrid, "320214-CGJ");
         var outsidePoint = Geo.FromWkb(outsideGrid.Boundary).InteriorPoint;
+        (insideGrid, this.outsideGrid) = (grid, outsideGrid);
+        otherInside = app.WithDb(db => db.Units.IgnoreQueryFilters().Where(u => u.Code.StartsWith("320213-") && u.Code != "320213-CGJ").OrderBy(u => u.Code).First().Code);
+        otherOutside = app.WithDb(db => db.Units.IgnoreQueryFilters().Where(u => u.Code.StartsWith("320214-") && u.Code != "320214-CGJ").OrderBy(u => u.Code).First().Code);
         categories = app.WithDb(db => db.Set<Grassroots.Web.Features.Categories.CaseCategory>().Where(c => c.ParentCode != null && c.Active).OrderBy(c => c.Code).Select(c => c.Code).ToList());
         places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path, personInside, personOutside, caseInside, caseOutside, outsidePoint.X, outsidePoint.Y);
     }
@@ -157,6 +246,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         var c = Grassroots.Web.Features.Cases.Case.Report("0101", Grassroots.Web.Features.Categories.Urgency.Normal, Grassroots.Web.Features.Cases.CaseSource.GridWorker, 120.3, 31.5, grid.Code, grid.RegionPath, "矩阵测试", actor, now, now.AddMinutes(30));
         c.Register(actor, now);
         c.Dispatch(actor, now, unit, now.AddHours(4));
+        (c.ReporterName, c.ReporterPhone) = ("赵六", "13900001111");
         db.Add(c);
         await db.SaveChangesAsync();
         return c.Id;

@@ -251,6 +251,8 @@ public class CaseWorkflowTests
         { "resume a case that is not parked", Dispatched, c => c.Resume(Dispatcher, At(11), null) },
         { "extend a case being checked", Handled, c => c.AskExtension(Unit, At(201), At(900), "x") },
         { "start twice", () => { var c = Dispatched(); c.Start(Unit, At(11)); return c; }, c => c.Start(Unit, At(12)) },
+        { "joint handling before dispatch", Registered, c => c.AssignJoint(Dispatcher, At(6), [("320213-ZJJ", "x")]) },
+        { "a task on a handled case", Handled, c => c.FinishTask(OtherUnit, At(201), "x") },
     };
 
     [Theory]
@@ -258,12 +260,12 @@ public class CaseWorkflowTests
     public void AnActionTheStateDoesNotAllow_IsRefusedWithAReason_AndChangesNothing(string what, Func<Case> make, Action<Case> act)
     {
         var c = make();
-        var (status, steps, deadline) = (c.Status, c.Steps.Count, c.StageDeadline);
+        var (status, steps, count, deadline, updated) = (c.Status, c.Steps.Count, c.StepCount, c.StageDeadline, c.UpdatedAt);
         var refusal = Assert.Throws<CaseRuleException>(() => act(c));
         Assert.Equal("not-allowed-now", refusal.Code);
         Assert.Contains(c.Status.Label(), refusal.Chinese, StringComparison.Ordinal);
         Assert.Contains(c.Status.ToString(), refusal.English, StringComparison.Ordinal);
-        Assert.Equal((status, steps, deadline), (c.Status, c.Steps.Count, c.StageDeadline));
+        Assert.Equal((status, steps, count, deadline, updated), (c.Status, c.Steps.Count, c.StepCount, c.StageDeadline, c.UpdatedAt));
         Assert.False(string.IsNullOrEmpty(what));
     }
 
@@ -289,5 +291,57 @@ public class CaseWorkflowTests
         Assert.Equal("reason-required", Assert.Throws<CaseRuleException>(() => act(c)).Code);
         Assert.Equal(before, (c.Status, c.Steps.Count, c.StageDeadline, c.ExtensionAskedUntil, c.UnitCode, c.ReworkCount, c.ReturnCount));
         Assert.False(string.IsNullOrEmpty(what));
+    }
+
+    [Fact]
+    public void JointHandling_GivesEachUnitATask_TheLeadWaitsForThem_AndEveryRefusalChangesNothing()
+    {
+        var c = Dispatched();
+        var before = (c.StepCount, c.CooperatingUnits, c.OpenTaskUnits);
+        Assert.Equal("invalid-unit", Assert.Throws<CaseRuleException>(() => c.AssignJoint(Dispatcher, At(11), [("320213-ZJJ", "清运"), ("320213-CGJ", "自己")])).Code);
+        Assert.Equal("reason-required", Assert.Throws<CaseRuleException>(() => c.AssignJoint(Dispatcher, At(11), [("320213-ZJJ", " ")])).Code);
+        Assert.Equal("duplicate-unit", Assert.Throws<CaseRuleException>(() => c.AssignJoint(Dispatcher, At(11), [("320213-ZJJ", "a"), ("320213-ZJJ", "b")])).Code);
+        Assert.Equal("units-required", Assert.Throws<CaseRuleException>(() => c.AssignJoint(Dispatcher, At(11), [])).Code);
+        Assert.Equal(before, (c.StepCount, c.CooperatingUnits, c.OpenTaskUnits));
+
+        var steps = c.AssignJoint(Dispatcher, At(12), [("320213-ZJJ", "清运建筑垃圾"), ("320213-SW", "修复管道")]);
+        Assert.Equal([(StepKind.Joint, "320213-ZJJ", "清运建筑垃圾"), (StepKind.Joint, "320213-SW", "修复管道")], steps.Select(s => (s.Kind, s.Result!, s.Comment!)));
+        Assert.Equal("|320213-ZJJ|320213-SW|", c.CooperatingUnits);
+        Assert.Equal("duplicate-unit", Assert.Throws<CaseRuleException>(() => c.AssignJoint(Dispatcher, At(13), [("320213-SW", "again")])).Code);
+
+        var housing = new StepActor("zjj", "HandlingUnit", "320213-ZJJ");
+        var water = new StepActor("sw", "HandlingUnit", "320213-SW");
+        Assert.Equal("tasks-open", Assert.Throws<CaseRuleException>(() => c.Feedback(Unit, At(30), "已处置", At(90))).Code);
+        Assert.Equal("no-open-task", Assert.Throws<CaseRuleException>(() => c.FinishTask(Unit, At(30), "x")).Code);
+        var done = c.FinishTask(housing, At(40), "已清运");
+        Assert.Equal((StepKind.TaskDone, "320213-ZJJ", true), (done.Kind, done.Unit!, done.OnTime!.Value));
+        Assert.Equal("no-open-task", Assert.Throws<CaseRuleException>(() => c.FinishTask(housing, At(41), "again")).Code);
+        Assert.Equal("|320213-SW|", c.OpenTaskUnits);
+        c.FinishTask(water, At(300), "已修复");
+        Assert.False(c.Steps[^1].OnTime); // after the lead's handling deadline (At(250))
+        Assert.Null(c.OpenTaskUnits);
+        c.Feedback(Unit, At(301), "已处置", At(360));
+        Assert.Equal(CaseStatus.Handled, c.Status);
+        Assert.Equal(c.Steps.Count, c.StepCount);
+        Assert.Equal(Enumerable.Range(1, c.StepCount), c.Steps.Select(s => s.Seq));
+    }
+
+    [Fact]
+    public void AReturnEndsJointHandling()
+    {
+        var c = Dispatched();
+        c.AssignJoint(Dispatcher, At(12), [("320213-ZJJ", "清运")]);
+        c.Return(Unit, At(20), "非本单位职责", At(50));
+        Assert.Equal((null, null, null), (c.UnitCode, c.CooperatingUnits, c.OpenTaskUnits));
+    }
+
+    [Fact]
+    public void ParkingRemembersWhen_AndResumingForgets()
+    {
+        var c = Dispatched();
+        c.Park(Dispatcher, At(20), "待拆迁");
+        Assert.Equal((CaseStatus.Parked, At(20)), (c.Status, c.ParkedAt!.Value));
+        c.Resume(Dispatcher, At(100), At(330));
+        Assert.Equal((CaseStatus.Dispatched, (DateTime?)null, (DateTime?)At(330)), (c.Status, c.ParkedAt, c.StageDeadline));
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126091413_Initial")]
+    [Migration("20261126092239_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -300,6 +300,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CooperatingUnits")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -322,8 +326,15 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<double>("Lon")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("OpenTaskUnits")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ParkedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ParkedFrom")
@@ -387,6 +398,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("StepCount")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Supervision")

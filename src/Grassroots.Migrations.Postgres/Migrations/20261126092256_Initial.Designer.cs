@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126091428_Initial")]
+    [Migration("20261126092256_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -307,6 +307,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CooperatingUnits")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -329,9 +333,16 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<double>("Lon")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("OpenTaskUnits")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("Outcome")
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime?>("ParkedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ParkedFrom")
                         .HasMaxLength(12)
@@ -394,6 +405,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(12)");
 
                     b.Property<int>("StepCount")
+                        .IsConcurrencyToken()
                         .HasColumnType("integer");
 
                     b.Property<string>("Supervision")
