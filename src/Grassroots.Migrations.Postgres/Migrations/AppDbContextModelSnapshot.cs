@@ -987,6 +987,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("WorkingPeriods")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.HasKey("Code");
 
                     b.HasIndex("ParentCode");

@@ -3,8 +3,10 @@ using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Grassroots.Data;
 using Grassroots.Web.Features.Accounts;
+using Grassroots.Web.Data;
 using Grassroots.Web.Features.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Web.Features.Calendar;
 
@@ -87,7 +89,7 @@ public static partial class CalendarEndpoints
     }
 
     private static async Task<Results<Ok<DeadlineDto>, ProblemHttpResult>> Deadline(
-        string? from, string? workingDays, string? workingHours, string? unit, CalendarCache cache, CancellationToken ct)
+        string? from, string? workingDays, string? workingHours, string? unit, CalendarCache cache, AppDbContext db, CancellationToken ct)
     {
         var errors = new List<ProblemItem>();
         var start = default(DateTimeOffset);
@@ -126,10 +128,9 @@ public static partial class CalendarEndpoints
             hours = h;
         }
 
-        if (unit is not null)
+        if (unit is not null && !await db.Units.IgnoreQueryFilters().AnyAsync(u => u.Code == unit, ct))
         {
-            // Units do not keep working periods of their own yet: a unit's deadline counted on the city's periods could be wrong.
-            errors.Add(new("query", "unit", "unknown-unit", Text.Pick($"处置单位“{unit}”没有单独的工作时间：不带 unit 按全市默认工作时间计算", $"the unit '{unit}' has no working periods of its own: leave unit out to count on the city's default")));
+            errors.Add(new("query", "unit", "unknown-unit", Text.Pick($"没有处置单位“{unit}”", $"no handling unit '{unit}'")));
         }
 
         if (errors.Count > 0)
@@ -140,7 +141,8 @@ public static partial class CalendarEndpoints
                 errors);
         }
 
-        var calendar = await cache.GetAsync(ct);
+        // A unit's own working periods when it keeps them, the city's otherwise.
+        var calendar = await cache.ForUnitAsync(unit, ct);
         try
         {
             var countedFrom = calendar.NextWorkingTime(start);

@@ -83,7 +83,7 @@ public static class CaseActions
 
             return await Run(http, id, Permission.DispatchCase, "dispatch", body, x =>
             {
-                var times = x.Clock.Handling(x.Now, x.Profile);
+                var times = x.Clock.Handling(x.Now, x.Profile, unit);
                 x.Case.Dispatch(x.Actor, x.Now, unit ?? "", times.Deadline);
                 x.Case.StageYellowAt = times.YellowAt;
             });
@@ -130,7 +130,7 @@ public static class CaseActions
             {
                 // Passed: the command centre closes within its dispatch minutes. Failed: 返工, a new handling period.
                 var done = body!.Done!.Value;
-                var times = done ? x.Clock.Dispatch(x.Now, x.Profile) : x.Clock.Handling(x.Now, x.Profile);
+                var times = done ? x.Clock.Dispatch(x.Now, x.Profile) : x.Clock.Handling(x.Now, x.Profile, x.Case.UnitCode);
                 x.Case.Verify(x.Actor, x.Now, done, body.Comment, times.Deadline, body.Photos);
                 x.Case.StageYellowAt = times.YellowAt;
             }, body?.Done is null ? Invalid("done", "须说明是否处置到位：true 或 false", "say whether the work was done: true or false") : PhotoRefs(body.Photos)))
@@ -150,7 +150,7 @@ public static class CaseActions
         api.MapPost("/extend", (long id, ExtendBody? body, HttpContext http) => Run(http, id, Permission.HandleCase, "extend", body, x =>
             {
                 var until = body!.Until?.UtcDateTime
-                    ?? x.Clock.Calendar.AddWorkingDays(new DateTimeOffset(DateTime.SpecifyKind(x.Case.StageDeadline ?? x.Now, DateTimeKind.Utc)), body.WorkingDays!.Value).UtcDateTime;
+                    ?? x.Clock.For(x.Case.UnitCode).AddWorkingDays(new DateTimeOffset(DateTime.SpecifyKind(x.Case.StageDeadline ?? x.Now, DateTimeKind.Utc)), body.WorkingDays!.Value).UtcDateTime;
                 x.Case.AskExtension(x.Actor, x.Now, until, body.Reason ?? "");
             }, body is not { Until: not null } and not { WorkingDays: > 0 and <= 60 }
                 ? Invalid("until", "须给出延期后的期限（until）或延长的工作日数（workingDays，1–60）", "give the new deadline (until) or the working days to add (workingDays, 1–60)")
@@ -163,7 +163,7 @@ public static class CaseActions
                 x.Case.DecideExtension(x.Actor, x.Now, approve, body.Comment);
                 if (approve && x.Case.StageDeadline is { } until)
                 {
-                    x.Case.StageYellowAt = x.Clock.Until(x.Now, until).YellowAt;
+                    x.Case.StageYellowAt = x.Clock.Until(x.Now, until, x.Case.UnitCode).YellowAt;
                 }
             }, body?.Approve is null ? Invalid("approve", "须说明是否同意延期：true 或 false", "say whether the extension is approved: true or false") : null))
             .Require(Permission.ApproveExtension).WithSummary("The dispatcher approves or refuses the extension asked for.");
@@ -175,7 +175,7 @@ public static class CaseActions
         {
             var moved = MovedDeadline(x);
             x.Case.Resume(x.Actor, x.Now, moved, body?.Comment);
-            x.Case.StageYellowAt = moved is { } d ? x.Clock.Until(x.Now, d).YellowAt : null;
+            x.Case.StageYellowAt = moved is { } d ? x.Clock.Until(x.Now, d, x.Case.UnitCode).YellowAt : null;
         })).Require(Permission.ParkCase).WithSummary("The parked case resumes where it stood, its deadline moved by the time it was parked.");
 
         api.MapPost("/supervise", (long id, SuperviseBody? body, HttpContext http) =>
@@ -196,7 +196,7 @@ public static class CaseActions
 
         api.MapPost("/reopen", (long id, ReasonBody? body, HttpContext http) => Run(http, id, Permission.CloseCase, "reopen", body, x =>
         {
-            var times = x.Clock.Handling(x.Now, x.Profile);
+            var times = x.Clock.Handling(x.Now, x.Profile, x.Case.UnitCode);
             x.Case.Reopen(x.Actor, x.Now, times.Deadline, body?.Reason ?? "");
             x.Case.StageYellowAt = times.YellowAt;
         })).Require(Permission.CloseCase).WithSummary("重开: a closed case goes back to the unit that closed it, with the reason.");
@@ -208,7 +208,7 @@ public static class CaseActions
     internal static void Rate(Case c, StepActor actor, DateTime now, StageClock clock, DeadlineProfile profile, RatingOptions options, Rating rating, string? comment)
     {
         var within = c.ClosedAt is { } closed && now <= closed.AddDays(options.ReopenWindowDays);
-        var reopen = clock.Handling(now, profile);
+        var reopen = clock.Handling(now, profile, c.UnitCode);
         c.Rate(actor, now, rating, within, reopen.Deadline, comment);
         if (c.Status != CaseStatus.Closed)
         {
@@ -234,7 +234,7 @@ public static class CaseActions
             return due + (x.Now - parked);
         }
 
-        var calendar = x.Clock.Calendar;
+        var calendar = x.Clock.For(x.Case.UnitCode);
         var left = calendar.WorkingTimeBetween(new DateTimeOffset(parked), new DateTimeOffset(due));
         return calendar.AddWorkingMinutes(new DateTimeOffset(x.Now), (long)Math.Round(left.TotalMinutes)).UtcDateTime;
     }
@@ -263,9 +263,9 @@ public static class CaseActions
             PermissionTable.RolesFor(permission).FirstOrDefault(user.IsInRole) ?? "",
             user.IsInRole(Roles.HandlingUnit) ? user.FindFirstValue(AccountClaims.Unit) : null);
         var clock = services.GetRequiredService<TimeProvider>();
-        var calendar = await services.GetRequiredService<CalendarCache>().GetAsync(ct);
+        var (calendar, unitSchedules) = await services.GetRequiredService<CalendarCache>().ReadAsync(ct);
         var table = await services.GetRequiredService<DeadlineCache>().GetAsync(ct);
-        var stageClock = new StageClock(calendar, services.GetRequiredService<IOptions<TrafficLightOptions>>().Value.YellowShare);
+        var stageClock = new StageClock(calendar, services.GetRequiredService<IOptions<TrafficLightOptions>>().Value.YellowShare, unitSchedules);
         var rating = services.GetRequiredService<IOptions<RatingOptions>>().Value;
         var writes = services.GetRequiredService<WriteQueue>();
         try

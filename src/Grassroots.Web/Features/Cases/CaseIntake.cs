@@ -112,14 +112,14 @@ public sealed class CaseIntake(
         var profile = (await deadlines.GetAsync(ct)).For(category!.Code, urgency, area);
         var unit = await ReportCase.RouteAsync(db, category, location, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var calendar = await calendars.GetAsync(ct);
-        var clockOf = new StageClock(calendar, lights.Value.YellowShare);
+        var (calendar, unitSchedules) = await calendars.ReadAsync(ct);
+        var clockOf = new StageClock(calendar, lights.Value.YellowShare, unitSchedules);
         var dispatch = clockOf.Dispatch(now, profile);
         var registerDeadline = dispatch.Deadline;
         DateTime? expected = null;
         try
         {
-            expected = clockOf.Handling(registerDeadline, profile).Deadline;
+            expected = clockOf.Handling(registerDeadline, profile, unit?.Code).Deadline;
         }
         catch (CalendarNotLoadedException)
         {

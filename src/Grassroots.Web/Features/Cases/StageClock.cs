@@ -17,9 +17,13 @@ public readonly record struct StageTimes(DateTime Deadline, DateTime YellowAt);
 /// A stage turns yellow when <see cref="TrafficLightOptions.YellowShare"/> of its time is used: clock time for
 /// the dispatch stage, working time for the others.
 /// </summary>
-public sealed class StageClock(WorkingCalendar calendar, double yellowShare)
+public sealed class StageClock(WorkingCalendar calendar, double yellowShare, IReadOnlyDictionary<string, WorkingSchedule>? unitSchedules = null)
 {
     public WorkingCalendar Calendar => calendar;
+
+    /// <summary>The calendar with the unit's own working periods, or the city's when it keeps none.</summary>
+    public WorkingCalendar For(string? unit) =>
+        unit is not null && unitSchedules is not null && unitSchedules.TryGetValue(unit, out var own) ? calendar.WithSchedule(own) : calendar;
 
     public StageTimes Dispatch(DateTime from, DeadlineProfile profile)
     {
@@ -27,10 +31,11 @@ public sealed class StageClock(WorkingCalendar calendar, double yellowShare)
         return new(deadline, from.AddMinutes(profile.DispatchMinutes * yellowShare));
     }
 
+    /// <param name="unit">The handling unit, whose own working periods count when it keeps them.</param>
     /// <exception cref="CalendarNotLoadedException">The calendar does not reach the deadline's year.</exception>
-    public StageTimes Handling(DateTime from, DeadlineProfile profile, WorkingCalendar? unitCalendar = null)
+    public StageTimes Handling(DateTime from, DeadlineProfile profile, string? unit = null)
     {
-        var cal = unitCalendar ?? calendar;
+        var cal = For(unit);
         var start = new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc));
         var deadline = profile.HandlingUnit == LimitUnit.WorkingHours
             ? cal.AddWorkingHours(start, profile.HandlingLimit)
@@ -47,10 +52,10 @@ public sealed class StageClock(WorkingCalendar calendar, double yellowShare)
     }
 
     /// <summary>A deadline moved by hand (an approved extension, a resumed case): yellow at the same share of the working time left.</summary>
-    public StageTimes Until(DateTime from, DateTime deadline)
+    public StageTimes Until(DateTime from, DateTime deadline, string? unit = null)
     {
         var start = new DateTimeOffset(DateTime.SpecifyKind(from, DateTimeKind.Utc));
-        return new(deadline, Yellow(calendar, start, new DateTimeOffset(DateTime.SpecifyKind(deadline, DateTimeKind.Utc))));
+        return new(deadline, Yellow(For(unit), start, new DateTimeOffset(DateTime.SpecifyKind(deadline, DateTimeKind.Utc))));
     }
 
     private DateTime Yellow(WorkingCalendar cal, DateTimeOffset start, DateTimeOffset deadline)

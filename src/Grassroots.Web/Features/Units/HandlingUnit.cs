@@ -42,6 +42,9 @@ public sealed class HandlingUnit : IServesRegion
 
     public string? ParentCode { get; set; }
     public bool Active { get; set; } = true;
+
+    /// <summary>The unit's own working periods, "08:00-12:00,14:00-18:00"; null works the city's default.</summary>
+    public string? WorkingPeriods { get; set; }
 }
 
 public static class HandlingUnitKinds
@@ -83,6 +86,7 @@ internal sealed class HandlingUnitConfiguration : IEntityTypeConfiguration<Handl
         b.Property(u => u.RegionCode).HasMaxLength(12);
         b.Property(u => u.RegionPath).HasMaxLength(64);
         b.Property(u => u.ParentCode).HasMaxLength(32);
+        b.Property(u => u.WorkingPeriods).HasMaxLength(100);
         b.HasIndex(u => u.RegionPath);
         b.HasIndex(u => new { u.RegionCode, u.Department });
         b.HasOne<Region>().WithMany().HasForeignKey(u => u.RegionCode).OnDelete(DeleteBehavior.Restrict);

@@ -7,7 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Web.Features.Units;
 
-public sealed record HandlingUnitDto(string Code, string Name, string Kind, string KindLabel, string Department, string RegionCode, string? ParentCode, bool Active);
+public sealed record HandlingUnitDto(string Code, string Name, string Kind, string KindLabel, string Department, string RegionCode, string? ParentCode, bool Active, IReadOnlyList<string>? WorkingPeriods);
+
+public sealed record WorkingPeriodsRequest(IReadOnlyList<string>? Periods);
 
 public static class UnitEndpoints
 {
@@ -16,6 +18,9 @@ public static class UnitEndpoints
         app.MapGroup("/api").WithTags("Units")
             .MapGet("/units", ListUnits).Require(Permission.ViewRegistry)
             .WithSummary("Handling units serving a region's subtree; without region, every unit in the account's scope and above it (city-level utilities).");
+        app.MapPut("/api/units/{code}/working-periods", SetWorkingPeriods).WithTags("Units").Require(Permission.ManageCalendar)
+            .WithSummary("A unit's own working periods (e.g. [\"08:00-12:00\", \"14:00-18:00\"]) for its handling deadlines; an empty list returns it to the city's.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -47,6 +52,38 @@ public static class UnitEndpoints
         }
 
         var rows = await query.OrderBy(u => u.RegionPath).ThenBy(u => u.Code).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(u => new HandlingUnitDto(u.Code, u.Name, u.Kind.ToString(), u.Kind.Label(), u.Department, u.RegionCode, u.ParentCode, u.Active)).ToList());
+        return TypedResults.Ok(rows.Select(ToDto).ToList());
+    }
+
+    private static HandlingUnitDto ToDto(HandlingUnit u) =>
+        new(u.Code, u.Name, u.Kind.ToString(), u.Kind.Label(), u.Department, u.RegionCode, u.ParentCode, u.Active, u.WorkingPeriods?.Split(','));
+
+    private static async Task<Results<Ok<HandlingUnitDto>, ProblemHttpResult>> SetWorkingPeriods(
+        string code, WorkingPeriodsRequest request, AppDbContext db, Audit.AuditTrail audit, Calendar.CalendarCache calendars, CancellationToken ct)
+    {
+        var unit = await db.Units.FirstOrDefaultAsync(u => u.Code == code, ct);
+        if (unit is null)
+        {
+            return Common.Problems.NotFound($"没有处置单位 {code}。", $"No handling unit {code}.");
+        }
+
+        var periods = request.Periods ?? [];
+        string? stored = null;
+        if (periods.Count > 0)
+        {
+            if (!Calendar.WorkingSchedule.TryParse(periods, out var schedule, out var error))
+            {
+                return Common.Problems.BadRequest("工作时间段有误，未修改。", "The working periods are not valid; nothing was changed.",
+                    [new Common.ProblemItem("body", "periods", "invalid-periods", Common.Text.Pick("应为按时间先后、互不重叠的 HH:mm-HH:mm，如 08:00-12:00", error!))]);
+            }
+
+            stored = string.Join(',', schedule!.Periods);
+        }
+
+        audit.Record("units.working-periods", "unit:" + code, new { code, before = unit.WorkingPeriods, after = stored }, stored ?? "city default");
+        unit.WorkingPeriods = stored;
+        await db.SaveChangesAsync(ct);
+        calendars.Invalidate();
+        return TypedResults.Ok(ToDto(unit));
     }
 }

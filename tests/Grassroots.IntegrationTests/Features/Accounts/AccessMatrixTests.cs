@@ -142,6 +142,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             _ => Task.FromResult(new Req(HttpMethod.Put, "/api/calendar/2030", new { holidays = new[] { new { date = "2030-01-01", name = "元旦" } }, workdays = Array.Empty<object>() })),
             null,
             HttpStatusCode.OK),
+        ["PUT /api/units/{code}/working-periods"] = new(
+            _ => Task.FromResult(new Req(HttpMethod.Put, "/api/units/320213-CGJ/working-periods", new { periods = new[] { "08:30-12:00", "13:30-17:30" } })),
+            _ => Task.FromResult(new Req(HttpMethod.Put, "/api/units/320214-CGJ/working-periods", new { periods = new[] { "08:30-12:00", "13:30-17:30" } })),
+            HttpStatusCode.OK),
         ["GET /api/units"] = new(Get(p => $"/api/units?region={p.Community}"), Get(p => $"/api/units?region={p.OutsideCommunity}"), HttpStatusCode.OK),
         ["GET /api/categories/"] = new(Get(_ => "/api/categories"), null, HttpStatusCode.OK),
         ["GET /api/categories/{code}"] = new(Get(_ => "/api/categories/S0101"), null, HttpStatusCode.OK),

@@ -357,4 +357,38 @@ public class CaseWorkflowTests(WorkflowApp app) : IClassFixture<WorkflowApp>
         var after = await (await (await app.ClientAsync("lx.center")).GetAsync($"/api/cases/{id}", Ct)).JsonAsync(HttpStatusCode.OK);
         Assert.NotEqual(JsonValueKind.Null, after.GetProperty("reporter").GetProperty("erasedAt").ValueKind);
     }
+
+    [Fact]
+    public async Task AUnitsOwnWorkingPeriods_TimeItsHandling_AndTheDeadlineEndpoint()
+    {
+        var office = StreetOffice();
+        var admin = await app.AdminClientAsync();
+        var bad = await (await admin.PutAsJsonAsync($"/api/units/{office}/working-periods", new { periods = new[] { "14:00-18:00", "08:00-12:00" } }, Ct)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("invalid-periods", bad.GetProperty("errors")[0].GetProperty("code").GetString());
+        await (await (await app.ClientAsync("lx.center")).PutAsJsonAsync($"/api/units/{office}/working-periods", new { periods = new[] { "08:00-12:00" } }, Ct)).ProblemAsync(HttpStatusCode.Forbidden);
+        var set = await (await admin.PutAsJsonAsync($"/api/units/{office}/working-periods", new { periods = new[] { "08:00-12:00", "14:00-18:00" } }, Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(["08:00-12:00", "14:00-18:00"], set.GetProperty("workingPeriods").EnumerateArray().Select(p => p.GetString()));
+        try
+        {
+            // Monday 11:00 + 2 working hours: 11:00–12:00, then 14:00–15:00 for the office; 13:30–14:30 on the city's periods.
+            var anonymous = app.CreateClient();
+            var own = await (await anonymous.GetAsync($"/api/calendar/deadline?from=2026-03-09T11:00:00%2B08:00&workingHours=2&unit={office}", Ct)).JsonAsync(HttpStatusCode.OK);
+            var city = await (await anonymous.GetAsync("/api/calendar/deadline?from=2026-03-09T11:00:00%2B08:00&workingHours=2", Ct)).JsonAsync(HttpStatusCode.OK);
+            Assert.Equal(new DateTimeOffset(2026, 3, 9, 15, 0, 0, TimeSpan.FromHours(8)), own.GetProperty("deadline").GetDateTimeOffset());
+            Assert.Equal(new DateTimeOffset(2026, 3, 9, 14, 30, 0, TimeSpan.FromHours(8)), city.GetProperty("deadline").GetDateTimeOffset());
+
+            var id = await ReportAsync();
+            await ActAsync("lx.center", id, "register", null);
+            await ActAsync("lx.center", id, "dispatch", new { unit = office });
+            var c = await LoadAsync(id);
+            var calendar = (await app.Services.GetRequiredService<CalendarCache>().GetAsync(Ct))
+                .WithSchedule(new WorkingSchedule([new(new(8, 0), new(12, 0)), new(new(14, 0), new(18, 0))]));
+            Assert.Equal(calendar.AddWorkingHours(new DateTimeOffset(c.Steps.Single(s => s.Kind == StepKind.Dispatch).FinishedAt), 2).UtcDateTime, c.StageDeadline);
+        }
+        finally
+        {
+            var back = await (await admin.PutAsJsonAsync($"/api/units/{office}/working-periods", new { periods = Array.Empty<string>() }, Ct)).JsonAsync(HttpStatusCode.OK);
+            Assert.Equal(JsonValueKind.Null, back.GetProperty("workingPeriods").ValueKind);
+        }
+    }
 }

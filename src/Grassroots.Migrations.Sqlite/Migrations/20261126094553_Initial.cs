@@ -428,7 +428,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     RegionCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
                     RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     ParentCode = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    Active = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    WorkingPeriods = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {

@@ -429,7 +429,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     RegionCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
                     RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     ParentCode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Active = table.Column<bool>(type: "boolean", nullable: false)
+                    Active = table.Column<bool>(type: "boolean", nullable: false),
+                    WorkingPeriods = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
                 },
                 constraints: table =>
                 {
