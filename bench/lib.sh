@@ -27,8 +27,14 @@ start_server() {
         echo "something already answers on $BASE; set PORT to a free port" >&2
         return 1
     fi
-    (cd "$WEB" && exec dotnet "$DLL" --contentRoot "$WEB" --urls "$BASE" \
-        --ConnectionStrings:Grassroots="Data Source=$db") >"$log" 2>&1 &
+    # A DB given as a PostgreSQL connection string (Host=…) runs on PostgreSQL; SERVER_ARGS adds settings.
+    local provider=()
+    case "$db" in
+        Host=*) provider=(--Database:Provider=Postgres --Database:MigrateOnStart=true "--ConnectionStrings:Grassroots=$db") ;;
+        *) provider=("--ConnectionStrings:Grassroots=Data Source=$db") ;;
+    esac
+    # shellcheck disable=SC2086
+    (cd "$WEB" && exec dotnet "$DLL" --contentRoot "$WEB" --urls "$BASE" "${provider[@]}" ${SERVER_ARGS:-}) >"$log" 2>&1 &
     SERVER_PID=$!
 }
 
@@ -63,6 +69,31 @@ stop_server() {
 }
 
 remove_db() { rm -f "$1" "$1-wal" "$1-shm"; }
+
+# start_pg: a throwaway PostgreSQL cluster on PG_PORT (default 55499) in a temporary folder; PG_CONN is its
+# connection string; stop_pg removes it. Durable settings (fsync on), as production would run.
+start_pg() {
+    local bin
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -x "$bin/initdb" ] || { echo "needs PostgreSQL (apt-get install postgresql)" >&2; return 1; }
+    PG_DIR=$(mktemp -d /tmp/grassroots-benchpg.XXXXXX)
+    PG_PORT="${PG_PORT:-55499}"
+    PG_AS=()
+    if [ "$(id -u)" -eq 0 ]; then chown postgres: "$PG_DIR"; PG_AS=(runuser -u postgres --); fi
+    "${PG_AS[@]}" "$bin/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+    "${PG_AS[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+        -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB" start >/dev/null
+    PG_BIN="$bin"
+    PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=grassroots"
+}
+
+stop_pg() {
+    if [ -n "${PG_DIR:-}" ]; then
+        "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
+        rm -rf "$PG_DIR"
+        PG_DIR=""
+    fi
+}
 
 machine() {
     echo "== machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), dotnet $(dotnet --version), $(uname -sr)"

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace Grassroots.LoadDriver;
 
 /// <summary>
-/// A closed-loop HTTP GET load driver for loopback servers: a fixed number of connections each send
+/// A closed-loop HTTP load driver for loopback servers (GETs, or POSTs of JSON bodies read from a file): a fixed number of connections each send
 /// the next request when the last one has been read in full. Every request's latency is recorded, so
 /// the percentiles are exact over the measured requests, not estimated from buckets.
 /// </summary>
@@ -17,14 +17,15 @@ internal static class Program
     private const int MaxConcurrency = 1024;
 
     private const string Usage = """
-        Usage: Grassroots.LoadDriver --url URL [--url URL ...] [-c CONCURRENCY] [-d SECONDS] [-n REQUESTS] [--warmup SECONDS] [--header "Name: value"]
+        Usage: Grassroots.LoadDriver --url URL [--url URL ...] [-c CONCURRENCY] [-d SECONDS] [-n REQUESTS] [--warmup SECONDS] [--header "Name: value"] [--body FILE]
           --url       a loopback http URL (127.0.0.0/8, ::1 or localhost); several are taken in turn
+          --body      POST instead of GET: one JSON body per line of FILE, taken in turn; any 2xx answer is a success
           -c          concurrent connections, each with one request in flight (default 8, at most 1024)
           -d          measure for this many seconds (default 10, at most 600)
           -n          stop after this many measured requests (default: no limit other than the time, at most 5,000,000)
           --warmup    seconds of requests sent and not measured first (default 2)
           --header    a header sent with every request, e.g. "Authorization: Bearer …" (may be repeated)
-        Prints requests a second, response sizes and the p50/p90/p95/p99/max latencies of the measured requests.
+        Prints requests a second, response sizes, the answers that were not a success by status, and the p50/p90/p95/p99/max latencies of the measured requests.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -80,6 +81,9 @@ internal static class Program
         return workers.Sum(w => w.Errors) > 0 ? 1 : 0;
     }
 
+    /// <summary>Bodies are taken in turn across the warm-up and the measured run, so no body is sent twice before all have been sent.</summary>
+    private static long nextBody = -1;
+
     private static async Task<Worker[]> RunAsync(HttpClient client, Options options, long limit, bool record, CancellationToken stop)
     {
         var issued = 0L;
@@ -96,13 +100,21 @@ internal static class Program
             var next = i;
             while (!stop.IsCancellationRequested && Interlocked.Increment(ref issued) <= limit)
             {
-                var url = options.Urls[next++ % options.Urls.Count];
+                var n = next++;
+                var url = options.Urls[n % options.Urls.Count];
                 var t0 = Stopwatch.GetTimestamp();
                 long bytes = 0;
-                var ok = false;
+                var status = 0;
                 try
                 {
-                    using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, CancellationToken.None);
+                    using var request = new HttpRequestMessage(options.Bodies.Count == 0 ? HttpMethod.Get : HttpMethod.Post, url);
+                    if (options.Bodies.Count > 0)
+                    {
+                        request.Content = new ByteArrayContent(options.Bodies[(int)(Interlocked.Increment(ref nextBody) % options.Bodies.Count)]);
+                        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                    }
+
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, CancellationToken.None);
                     await using var body = await response.Content.ReadAsStreamAsync(CancellationToken.None);
                     int read;
                     while ((read = await body.ReadAsync(buffer, CancellationToken.None)) > 0)
@@ -110,7 +122,7 @@ internal static class Program
                         bytes += read;
                     }
 
-                    ok = response.StatusCode == HttpStatusCode.OK;
+                    status = (int)response.StatusCode;
                 }
                 catch (HttpRequestException)
                 {
@@ -122,7 +134,7 @@ internal static class Program
                 var ticks = Stopwatch.GetTimestamp() - t0;
                 if (record)
                 {
-                    w.Add(ticks, bytes, ok);
+                    w.Add(ticks, bytes, status, options.Bodies.Count == 0 ? status == 200 : status is >= 200 and < 300);
                 }
             }
         }, CancellationToken.None)));
@@ -139,7 +151,9 @@ internal static class Program
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"urls:        {string.Join(' ', options.Urls)}"));
         Console.WriteLine(string.Create(inv, $"concurrency: {options.Concurrency}, measured {elapsed.TotalSeconds:F1} s after {options.WarmupSeconds} s warm-up"));
-        Console.WriteLine(string.Create(inv, $"requests:    {count:N0} ({errors:N0} not 200 or failed)"));
+        Console.WriteLine(string.Create(inv, $"requests:    {count:N0} ({errors:N0} not {(options.Bodies.Count == 0 ? "200" : "2xx")} or failed)"));
+        var statuses = workers.SelectMany(w => w.Statuses).GroupBy(s => s.Key).OrderBy(g => g.Key).Select(g => string.Create(inv, $"{(g.Key == 0 ? "failed" : g.Key.ToString(inv))}: {g.Sum(x => x.Value):N0}"));
+        Console.WriteLine("statuses:    " + string.Join(", ", statuses));
         if (count == 0)
         {
             return;
@@ -193,8 +207,11 @@ internal static class Program
 
         public HashSet<long> Sizes { get; } = [];
 
-        public void Add(long ticks, long bytes, bool ok)
+        public Dictionary<int, long> Statuses { get; } = [];
+
+        public void Add(long ticks, long bytes, int status, bool ok)
         {
+            Statuses[status] = Statuses.GetValueOrDefault(status) + 1;
             if (!ok)
             {
                 Errors++;
@@ -213,12 +230,13 @@ internal static class Program
         }
     }
 
-    private sealed record Options(IReadOnlyList<Uri> Urls, int Concurrency, int DurationSeconds, long Requests, int WarmupSeconds, IReadOnlyList<(string Name, string Value)> Headers)
+    private sealed record Options(IReadOnlyList<Uri> Urls, int Concurrency, int DurationSeconds, long Requests, int WarmupSeconds, IReadOnlyList<(string Name, string Value)> Headers, IReadOnlyList<byte[]> Bodies)
     {
         public static Options Parse(string[] args)
         {
             var urls = new List<Uri>();
             var headers = new List<(string, string)>();
+            var bodies = new List<byte[]>();
             int concurrency = 8, duration = 10, warmup = 2;
             var requests = MaxRequests;
             for (var i = 0; i < args.Length; i++)
@@ -245,6 +263,14 @@ internal static class Program
                         var colon = value.IndexOf(':', StringComparison.Ordinal);
                         headers.Add(colon > 0 ? (value[..colon].Trim(), value[(colon + 1)..].Trim()) : throw new ArgumentException($"Not a header: {value}"));
                         break;
+                    case "--body":
+                        bodies.AddRange(File.ReadLines(value).Where(l => l.Length > 0).Select(System.Text.Encoding.UTF8.GetBytes));
+                        if (bodies.Count == 0)
+                        {
+                            throw new ArgumentException($"{value} holds no bodies.");
+                        }
+
+                        break;
                     default:
                         throw new ArgumentException($"Unknown option {args[i]}.");
                 }
@@ -252,7 +278,7 @@ internal static class Program
                 i++;
             }
 
-            return urls.Count == 0 ? throw new ArgumentException("Give at least one --url.") : new Options(urls, concurrency, duration, requests, warmup, headers);
+            return urls.Count == 0 ? throw new ArgumentException("Give at least one --url.") : new Options(urls, concurrency, duration, requests, warmup, headers, bodies);
         }
 
         private static int Number(string value, int min, long max) =>

@@ -93,6 +93,9 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
                 {
                     await batch[i].RunAsync(db, stoppingToken);
                     succeeded.Add(batch[i]);
+
+                    // Saved: stop tracking, so each write's save looks at its own entities, not the whole batch's.
+                    db.ChangeTracker.Clear();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
