@@ -30,8 +30,8 @@ public sealed record DemoCaseSettings(int Seed, double CasesPerDay, DateTime Now
 /// Every case is driven through the workflow methods of <see cref="Case"/>, so its step rows are what the live
 /// workflow writes; deadlines come from <see cref="StageClock"/> with the case's row of the deadline table,
 /// the unit is the one intake routes to, and the overdue supervision is what <see cref="SweepOverdue"/> would
-/// have raised on its ticks. Each day and each case draws from its own generator seeded by (seed, day, case),
-/// so the same seed and "now" give the same rows, and a later "now" leaves the earlier days as they were.
+/// have raised on its ticks. Each day and each case draws from its own generator seeded by (seed, day, case):
+/// the same seed and "now" give the same rows.
 /// </summary>
 public sealed class DemoCaseGenerator
 {
