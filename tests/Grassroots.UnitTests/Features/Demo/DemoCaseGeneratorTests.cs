@@ -125,7 +125,7 @@ public class DemoCaseGeneratorTests
     {
         // The small city has no towns: the rural weights are checked where they are set.
         var day = new DateOnly(2026, 10, 15);
-        Assert.True(DemoCaseShape.Weight("S0107", day, Area.Rural) > 3 * DemoCaseShape.Weight("S0107", day, Area.Urban));
+        Assert.True(DemoCaseShape.Weight("S0107", day, Area.Rural) > 2.5 * DemoCaseShape.Weight("S0107", day, Area.Urban));
         Assert.True(DemoCaseShape.Weight("S0501", day, Area.Urban) > 2 * DemoCaseShape.Weight("S0501", day, Area.Rural));
         Assert.Equal(0, DemoCaseShape.Weight("S0408", new DateOnly(2026, 7, 1), Area.Urban));
     }
