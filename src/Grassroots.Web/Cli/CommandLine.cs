@@ -81,8 +81,9 @@ public static partial class CommandLine
               migrate                                  apply database migrations (SQLite or PostgreSQL, as configured)
               create-admin <username> [--region CODE]  create an administrator (password from GRASSROOTS_ADMIN_PASSWORD or standard input)
               verify                                   walk the audit trail's hash chain; exit 1 naming the first entry altered, removed or inserted
-              demo [--scale small|city|large] [--seed N]
-                                                       migrate, then seed the demo city into an empty registry
+              demo [--scale small|city|large] [--seed N] [--cases-per-day N] [--no-cases]
+                                                       migrate, then seed the demo city into an empty registry and
+                                                       this year's cases up to now (about 500 a day at city)
               import <regions|grids|orgs|compounds|people> <file>
                                                        import a GeoJSON, CSV (UTF-8 or GB18030) or XLSX file, all or nothing
               export <regions|grids|orgs|compounds|people> <file> [--headers zh|en]
@@ -119,11 +120,33 @@ public static partial class CommandLine
             throw new InvalidOperationException($"The seed must be an integer, not '{n}'.");
         }
 
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DemoOptions>>().Value;
+        var withCases = options.Cases && !args.Contains("--no-cases", StringComparer.OrdinalIgnoreCase);
+        var perDay = options.CasesPerDay;
+        if (Option(args, "--cases-per-day") is { } r)
+        {
+            perDay = double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed >= 0
+                ? parsed
+                : throw new InvalidOperationException($"The cases per day must be a number, zero or more, not '{r}'.");
+        }
+
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<AppDbContext>();
         await DatabaseStartup.MigrateAsync(db);
-        var city = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(scale, seed);
+
+        // The cases need the shipped calendar and dictionary, which a server start would otherwise load.
+        await Features.Calendar.LoadCalendarYear.SeedShippedAsync(db, sp.GetRequiredService<TimeProvider>());
+        await sp.GetRequiredService<Features.Categories.LoadDictionary>().SeedIfEmptyAsync();
+        var seeder = sp.GetRequiredService<DemoSeeder>();
+        var city = await seeder.SeedAsync(scale, seed);
         Console.WriteLine($"Seeded the {scale} demo city (seed {seed}): {city.Regions.Count} regions, {city.Grids.Count} grids, {city.Compounds.Count} compounds, {city.Orgs.Count} organisations, {city.People.Count} people.");
+        if (withCases)
+        {
+            var cases = await seeder.SeedCasesAsync(city, scale, seed, perDay);
+            Console.WriteLine($"Seeded this year's cases: {cases.Cases} cases, {cases.Steps} steps (rows {cases.Digest}).");
+        }
+
         return 0;
     }
 

@@ -45,7 +45,13 @@ public static class DatabaseStartup
             if (scale is { } s and not DemoScale.None && !await db.Regions.AnyAsync(cancellationToken))
             {
                 logger.LogInformation("New database: seeding the demo city ({Scale}).", s);
-                await sp.GetRequiredService<DemoSeeder>().SeedAsync(s, demo.Seed, cancellationToken);
+                var seeder = sp.GetRequiredService<DemoSeeder>();
+                var city = await seeder.SeedAsync(s, demo.Seed, cancellationToken);
+                if (demo.Cases)
+                {
+                    logger.LogInformation("Seeding this year's demo cases (Demo:Cases=false leaves them out).");
+                    await seeder.SeedCasesAsync(city, s, demo.Seed, demo.CasesPerDay, cancellationToken);
+                }
 
                 // Drawing the city leaves a few hundred megabytes of garbage behind: give it back before serving.
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

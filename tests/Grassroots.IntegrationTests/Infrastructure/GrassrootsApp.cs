@@ -106,12 +106,32 @@ public class GrassrootsApp(string demoScale, IReadOnlyDictionary<string, string>
 /// <summary>
 /// The small demo city (梁溪区 and 新吴区), shared by the read-only tests of the whole assembly; its rate
 /// limits are raised because the whole suite signs in through it (the limits have tests of their own).
+/// It has no demo cases, so that the case tests start from an empty case table (<see cref="SmallCityWithCasesApp"/> has them).
 /// </summary>
 public sealed class SmallCityApp() : GrassrootsApp("Small", new Dictionary<string, string>
 {
+    ["Demo:Cases"] = "false",
     ["Security:SignInPerMinute"] = "100000",
     ["Security:PublicPerMinute"] = "100000",
 });
 
 /// <summary>An empty registry, for tests that write.</summary>
 public sealed class EmptyApp() : GrassrootsApp("None");
+
+/// <summary>The small demo city with this year's cases, seeded at a fixed "now" so that the overdue sweep can be checked against it.</summary>
+public sealed class SmallCityWithCasesApp() : GrassrootsApp("Small")
+{
+    /// <summary>Thursday 26 November 2026, 10:30 in Wuxi.</summary>
+    public static readonly DateTimeOffset Now = new(2026, 11, 26, 2, 30, 0, TimeSpan.Zero);
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(new FixedTime(Now)));
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}

@@ -71,17 +71,24 @@ public static class ReportCase
     /// </summary>
     internal static async Task<HandlingUnit?> RouteAsync(AppDbContext db, CaseCategory category, Location location, CancellationToken ct)
     {
-        var candidates = new List<string>();
+        var candidates = RouteCandidates(category, location.District.Code, location.Street.Code);
+        var units = await db.Units.IgnoreQueryFilters().AsNoTracking().Where(u => candidates.Contains(u.Code) && u.Active).ToListAsync(ct);
+        return candidates.Select(code => units.FirstOrDefault(u => u.Code == code)).FirstOrDefault(u => u is not null);
+    }
+
+    /// <summary>The units routing tries, in order: the first one that exists and is active takes the case.</summary>
+    internal static List<string> RouteCandidates(CaseCategory category, string districtCode, string streetCode)
+    {
+        var candidates = new List<string>(2);
         if (category.Department is { Length: > 0 } department && category.UnitKind is not HandlingUnitKind.StreetOffice)
         {
             candidates.Add(category.UnitKind == HandlingUnitKind.Utility
-                ? DemoUnits.CodeOf(location.District.Code[..4] + "00000000", department)
-                : DemoUnits.CodeOf(location.District.Code, department));
+                ? DemoUnits.CodeOf(districtCode[..4] + "00000000", department)
+                : DemoUnits.CodeOf(districtCode, department));
         }
 
-        candidates.Add(DemoUnits.CodeOf(location.Street.Code, DemoUnits.StreetOffice));
-        var units = await db.Units.IgnoreQueryFilters().AsNoTracking().Where(u => candidates.Contains(u.Code) && u.Active).ToListAsync(ct);
-        return candidates.Select(code => units.FirstOrDefault(u => u.Code == code)).FirstOrDefault(u => u is not null);
+        candidates.Add(DemoUnits.CodeOf(streetCode, DemoUnits.StreetOffice));
+        return candidates;
     }
 
     internal static async Task<Case?> FindDuplicateAsync(AppDbContext db, string category, double lon, double lat, DateTime now, IntakeOptions options, CancellationToken ct)

@@ -1,10 +1,17 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Grassroots.Data;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
+using Grassroots.Web.Features.Calendar;
+using Grassroots.Web.Features.Cases;
+using Grassroots.Web.Features.Categories;
+using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Spatial;
 using Grassroots.Web.Features.Units;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Grassroots.Web.Features.Demo;
 
@@ -14,11 +21,36 @@ public sealed class DemoOptions
     public DemoScale? Scale { get; set; }
 
     public int Seed { get; set; } = 2026;
+
+    /// <summary>Whether the demo seed includes this year's cases.</summary>
+    public bool Cases { get; set; } = true;
+
+    /// <summary>Cases a day; unset, <see cref="DemoCaseGenerator.CasesPerGridPerDay"/> times the grids (about 500 at <c>city</c>).</summary>
+    public double? CasesPerDay { get; set; }
 }
 
-/// <summary>Generates the demo city and stores it in one transaction.</summary>
-public sealed class DemoSeeder(AppDbContext db, AuditTrail audit, CreateAccount createAccount, ILogger<DemoSeeder> logger)
+/// <summary>What the demo seed of cases stored.</summary>
+public sealed record DemoCasesSeeded(long Cases, long Steps, DateTime From, DateTime Until, string Digest);
+
+/// <summary>
+/// Work that must follow a bulk insertion of cases, which bypasses everything the live workflow updates on
+/// the way: the KPI rollups are rebuilt here. Register an implementation in the container; the demo seed
+/// calls every one after the cases are stored.
+/// </summary>
+public interface IAfterCasesSeeded
 {
+    Task RunAsync(DemoCasesSeeded seeded, CancellationToken cancellationToken);
+}
+
+/// <summary>Generates the demo city and stores it in one transaction; then this year's cases, in bulk.</summary>
+public sealed class DemoSeeder(
+    AppDbContext db, AuditTrail audit, CreateAccount createAccount, CalendarCache calendars, TimeProvider clock,
+    IOptions<TrafficLightOptions> lights, IOptions<SupervisionOptions> supervision, IOptions<RatingOptions> rating,
+    IEnumerable<IAfterCasesSeeded> afterCasesSeeded, ILogger<DemoSeeder> logger)
+{
+    /// <summary>How many cases go to the database in one transaction (SQLite) or one COPY (PostgreSQL).</summary>
+    private const int CasesPerBatch = 20_000;
+
     public async Task<DemoCity> SeedAsync(DemoScale scale, int seed, CancellationToken cancellationToken = default)
     {
         if (await db.Regions.AnyAsync(cancellationToken))
@@ -57,6 +89,162 @@ public sealed class DemoSeeder(AppDbContext db, AuditTrail audit, CreateAccount 
         await tx.CommitAsync(cancellationToken);
         logger.LogInformation("Demo city stored in {Elapsed:F1} s", clock.Elapsed.TotalSeconds);
         return city;
+    }
+
+    /// <summary>
+    /// This year's cases of a city just seeded, up to now: generated a day at a time on one thread while the
+    /// other writes them in bulk, so memory holds a few days, never the year. One audit entry records the counts
+    /// and the digest of every row.
+    /// </summary>
+    public async Task<DemoCasesSeeded> SeedCasesAsync(DemoCity city, DemoScale scale, int seed, double? casesPerDay = null, CancellationToken cancellationToken = default)
+    {
+        if (await db.Set<Case>().IgnoreQueryFilters().AnyAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("The database already holds cases; the demo cases are seeded only into an empty case table.");
+        }
+
+        var elapsed = Stopwatch.StartNew();
+        calendars.Invalidate();
+        var calendar = await calendars.GetAsync(cancellationToken);
+        var deadlines = await LoadDictionary.DeadlinesAsync(db, cancellationToken);
+        var categories = await db.Categories.AsNoTracking().Where(c => c.ParentCode != null && c.Active).ToListAsync(cancellationToken);
+        var units = (await db.Units.IgnoreQueryFilters().AsNoTracking().Where(u => u.Active).Select(u => u.Code).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var places = Places(city);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var rate = casesPerDay ?? places.Count * DemoCaseGenerator.CasesPerGridPerDay;
+        var generator = new DemoCaseGenerator(
+            places, categories, deadlines, calendar, units, Staff(city),
+            new DemoCaseSettings(seed, rate, now, lights.Value.YellowShare, supervision.Value, rating.Value.ReopenWindowDays));
+        var from = DemoCaseGenerator.YearStart(now);
+        logger.LogInformation("Generating this year's cases: {Rate:F0} a day over {Grids} grids, from {From:yyyy-MM-dd} to now", rate, places.Count, from + WorkingCalendar.ChinaOffset);
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var store = DemoCaseStore.For(db.Database.GetDbConnection());
+            var (maxCase, maxStep) = await store.MaxIdsAsync(cancellationToken);
+            using var digest = new DemoCaseDigest();
+            var days = Channel.CreateBounded<List<Case>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+            var producer = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        foreach (var day in generator.Days(maxCase + 1, maxStep + 1))
+                        {
+                            foreach (var c in day)
+                            {
+                                digest.Add(c);
+                            }
+
+                            await days.Writer.WriteAsync(day, cancellationToken);
+                        }
+
+                        days.Writer.Complete();
+                    }
+                    catch (Exception e)
+                    {
+                        days.Writer.Complete(e);
+                    }
+                },
+                cancellationToken);
+
+            long cases = 0, steps = 0;
+            var batch = new List<Case>(CasesPerBatch + 2000);
+            var month = 0;
+            await foreach (var day in days.Reader.ReadAllAsync(cancellationToken))
+            {
+                batch.AddRange(day);
+                if (day.Count > 0 && (day[0].ReportedAt + WorkingCalendar.ChinaOffset).Month is var m && m != month)
+                {
+                    month = m;
+                    logger.LogInformation("  cases of month {Month}: {Cases} stored so far, {Elapsed:F1} s", m, cases, elapsed.Elapsed.TotalSeconds);
+                }
+
+                if (batch.Count >= CasesPerBatch)
+                {
+                    (cases, steps) = (cases + batch.Count, steps + batch.Sum(c => c.Steps.Count));
+                    var written = Stopwatch.StartNew();
+                    await store.WriteAsync(batch, cancellationToken);
+                    logger.LogDebug("  wrote {Count} cases in {Elapsed:F2} s", batch.Count, written.Elapsed.TotalSeconds);
+                    batch.Clear();
+                }
+            }
+
+            await producer;
+            (cases, steps) = (cases + batch.Count, steps + batch.Sum(c => c.Steps.Count));
+            var last = Stopwatch.StartNew();
+            await store.WriteAsync(batch, cancellationToken);
+            logger.LogDebug("  wrote {Count} cases in {Elapsed:F2} s", batch.Count, last.Elapsed.TotalSeconds);
+            await store.FinishAsync(cancellationToken);
+            logger.LogDebug("  finished in {Elapsed:F2} s", last.Elapsed.TotalSeconds);
+
+            var seeded = new DemoCasesSeeded(cases, steps, from, now, digest.Hex());
+            var change = new { scale = scale.ToString(), seed, casesPerDay = Math.Round(rate, 3), from = seeded.From, until = seeded.Until, cases, steps, digest = seeded.Digest };
+            audit.Record("cases.demo-seed", "cases", change, $"demo cases {scale}, seed {seed}: {cases} cases, {steps} steps from {seeded.From:O} to {seeded.Until:O}, rows {seeded.Digest}");
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Stored {Cases} cases and {Steps} steps in {Elapsed:F1} s", cases, steps, elapsed.Elapsed.TotalSeconds);
+
+            // The KPI rollups (and anything else derived from cases) are rebuilt here, after the bulk insertion.
+            foreach (var hook in afterCasesSeeded)
+            {
+                await hook.RunAsync(seeded, cancellationToken);
+            }
+
+            return seeded;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The current grids of the city with what intake derives from their place.</summary>
+    public static List<DemoCasePlace> Places(DemoCity city)
+    {
+        var regions = city.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
+        return
+        [
+            .. city.Grids.Where(g => g.ValidTo is null).OrderBy(g => g.Code, StringComparer.Ordinal).Select(g =>
+            {
+                var community = regions[g.CommunityCode];
+                var street = regions[community.ParentCode!];
+                return new DemoCasePlace(g.Code, g.Name, g.Kind, g.RegionPath, community.Kind.IsRural() ? Area.Rural : Area.Urban, street.Code, street.ParentCode!, Geo.FromWkb(g.Boundary));
+            }),
+        ];
+    }
+
+    /// <summary>The demo accounts where they fit: a district's centre, a unit's account, a grid's worker, the leader.</summary>
+    public static DemoStaff Staff(DemoCity city)
+    {
+        var accounts = DemoAccounts.For(city);
+        var centres = new Dictionary<string, string>(StringComparer.Ordinal);
+        var units = new Dictionary<string, string>(StringComparer.Ordinal);
+        var grids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var a in accounts)
+        {
+            var roles = a.Roles ?? [];
+            if (roles.Contains(Roles.Dispatcher) && a.RegionCode is { } region && RegionKinds.LevelOfCode(region) == 2)
+            {
+                centres[region] = a.Username!;
+            }
+
+            if (a.UnitCode is { } unit)
+            {
+                units[unit] = a.Username!;
+            }
+
+            if (roles.Contains(Roles.GridWorker))
+            {
+                foreach (var grid in a.Grids ?? [])
+                {
+                    grids[grid] = a.Username!;
+                }
+            }
+        }
+
+        var leader = accounts.FirstOrDefault(a => a.Roles?.Contains(Roles.Leader) == true)?.Username ?? "leader";
+        return new DemoStaff(centres, units, grids, leader);
     }
 
     private async Task SaveInBatches<T>(IEnumerable<T> rows, string what, CancellationToken cancellationToken)

@@ -1,0 +1,72 @@
+using System.Net;
+using Grassroots.IntegrationTests.Infrastructure;
+using Grassroots.Web.Data;
+using Grassroots.Web.Features.Audit;
+using Grassroots.Web.Features.Cases;
+using Grassroots.Web.Features.Registry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Grassroots.IntegrationTests.Features.Demo;
+
+/// <summary>The first start seeds this year's cases after the registry, in bulk, as the workflow would have written them.</summary>
+public class DemoCasesTests(SmallCityWithCasesApp app) : IClassFixture<SmallCityWithCasesApp>
+{
+    [Fact]
+    public async Task FirstStart_StoresTheYearsCases_WithOneAuditEntry()
+    {
+        var (cases, steps, maxStep) = await app.WithDbAsync(async db => (
+            await db.Set<Case>().IgnoreQueryFilters().CountAsync(),
+            await db.Set<CaseStep>().CountAsync(),
+            await db.Set<CaseStep>().MaxAsync(s => s.Id)));
+        Assert.InRange(cases, 6500, 9500);
+        Assert.Equal(steps, maxStep);
+        var entry = await app.WithDbAsync(db => db.Set<AuditEntry>().SingleAsync(e => e.Operation == "cases.demo-seed"));
+        Assert.Contains($"{cases} cases, {steps} steps", entry.Summary, StringComparison.Ordinal);
+
+        // Stored rows read back as the workflow wrote them.
+        var sample = await app.WithDbAsync(db => db.Set<Case>().IgnoreQueryFilters().Include(c => c.Steps).OrderBy(c => c.Id).Where(c => c.Id % 97 == 0).ToListAsync());
+        Assert.All(sample, c =>
+        {
+            c.Steps.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            Assert.Equal(c.StepCount, c.Steps.Count);
+            Assert.True(c.UpdatedAt <= SmallCityWithCasesApp.Now.UtcDateTime);
+        });
+    }
+
+    [Fact]
+    public async Task Cases_AreLocatedAndRouted_AsIntakeWould()
+    {
+        var registry = app.Services.GetRequiredService<RegistryCache>().Current;
+        var sample = await app.WithDbAsync(db => db.Set<Case>().IgnoreQueryFilters().Where(c => c.Id % 53 == 0).ToListAsync());
+        Assert.NotEmpty(sample);
+        foreach (var c in sample)
+        {
+            var location = registry.Locate(c.Lon, c.Lat);
+            Assert.NotNull(location);
+            Assert.Equal(c.GridCode, location.Grid.Code);
+            Assert.Equal(c.RegionPath, location.Community.Path);
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
+            var category = await db.Categories.SingleAsync(x => x.Code == c.CategoryCode, cancellationToken: TestContext.Current.CancellationToken);
+            var unit = await ReportCase.RouteAsync(db, category, location, CancellationToken.None);
+            Assert.Equal(unit?.Code, c.RoutedUnitCode);
+        }
+    }
+
+    [Fact]
+    public async Task TheOverdueSweep_FindsNothingLeftToRaise()
+    {
+        Assert.Equal(0, await app.Services.GetRequiredService<SweepOverdue>().RunAsync(TestContext.Current.CancellationToken));
+        var supervised = await app.WithDbAsync(db => db.Set<Case>().IgnoreQueryFilters().CountAsync(c => c.Supervision != SupervisionLevel.None));
+        Assert.True(supervised > 0);
+    }
+
+    [Fact]
+    public async Task TheCentre_ListsItsDistrictsCases()
+    {
+        using var client = await app.ClientAsync("lx.center");
+        var page = await (await client.GetAsync("/api/cases?limit=20", TestContext.Current.CancellationToken)).JsonAsync(HttpStatusCode.OK);
+        Assert.NotEqual(0, page.GetProperty("items").GetArrayLength());
+    }
+}
