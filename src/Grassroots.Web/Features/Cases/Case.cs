@@ -257,7 +257,7 @@ public sealed class Case : IGridAndUnitScoped
         }
 
         ExtensionAskedUntil = until;
-        return Append(StepKind.ExtensionRequested, actor, now, now, null, until.ToString("O"), reason);
+        return Append(StepKind.ExtensionRequested, actor, now, now, null, until.ToString("O"), reason, closesStage: false);
     }
 
     /// <summary>The dispatcher approves or refuses the extension asked for.</summary>
@@ -272,12 +272,12 @@ public sealed class Case : IGridAndUnitScoped
         {
             NeedReason(comment, "不同意延期须说明理由", "refusing an extension needs a reason");
             ExtensionAskedUntil = null;
-            return Append(StepKind.ExtensionRefused, actor, now, now, null, null, comment);
+            return Append(StepKind.ExtensionRefused, actor, now, now, null, null, comment, closesStage: false);
         }
 
         ExtensionAskedUntil = null;
         ExtensionCount++;
-        var step = Append(StepKind.ExtensionApproved, actor, now, now, null, until.ToString("O"), comment);
+        var step = Append(StepKind.ExtensionApproved, actor, now, now, null, until.ToString("O"), comment, closesStage: false);
         StageDeadline = until;
         return step;
     }
@@ -298,7 +298,7 @@ public sealed class Case : IGridAndUnitScoped
     public CaseStep Resume(StepActor actor, DateTime now, DateTime? movedDeadline, string? comment = null)
     {
         Require(nameof(Resume), CaseStatus.Parked);
-        var step = Append(StepKind.Resume, actor, now, now, null, null, comment);
+        var step = Append(StepKind.Resume, actor, now, now, null, null, comment, closesStage: false);
         Status = ParkedFrom ?? CaseStatus.Registered;
         ParkedFrom = null;
         ParkedAt = null;
@@ -320,7 +320,7 @@ public sealed class Case : IGridAndUnitScoped
         }
 
         Supervision = level;
-        return Append(StepKind.Supervise, actor, now, now, null, level.ToString(), comment);
+        return Append(StepKind.Supervise, actor, now, now, null, level.ToString(), comment, closesStage: false);
     }
 
     /// <summary>评价 by the reporter; 不满意 within the window reopens the case against the closing unit.</summary>
@@ -339,7 +339,7 @@ public sealed class Case : IGridAndUnitScoped
         }
 
         Rating = rating;
-        var step = Append(StepKind.Rate, actor, now, now, null, rating.ToString(), comment);
+        var step = Append(StepKind.Rate, actor, now, now, null, rating.ToString(), comment, closesStage: false);
         if (reopens)
         {
             Reopen(actor, now, reopenDeadline, comment ?? "评价不满意");

@@ -173,9 +173,12 @@ public static class CaseActions
 
         api.MapPost("/resume", (long id, CommentBody? body, HttpContext http) => Run(http, id, Permission.ParkCase, "resume", body, x =>
         {
-            var moved = MovedDeadline(x);
-            x.Case.Resume(x.Actor, x.Now, moved, body?.Comment);
-            x.Case.StageYellowAt = moved is { } d ? x.Clock.Until(x.Now, d, x.Case.UnitCode).YellowAt : null;
+            // The clock stopped while the case was parked: it resumes with what it had left.
+            var times = x.Case is { StageDeadline: { } due, ParkedAt: { } parked }
+                ? x.Clock.Resume(parked, due, x.Now, clockMinutes: x.Case.ParkedFrom is CaseStatus.Registered or CaseStatus.Reported or CaseStatus.Accepted, x.Case.UnitCode)
+                : (StageTimes?)null;
+            x.Case.Resume(x.Actor, x.Now, times?.Deadline ?? x.Case.StageDeadline, body?.Comment);
+            x.Case.StageYellowAt = times?.YellowAt ?? x.Case.StageYellowAt;
         })).Require(Permission.ParkCase).WithSummary("The parked case resumes where it stood, its deadline moved by the time it was parked.");
 
         api.MapPost("/supervise", (long id, SuperviseBody? body, HttpContext http) =>
@@ -217,27 +220,6 @@ public static class CaseActions
     }
 
     private static void Rate(Context x, Rating rating, string? comment) => Rate(x.Case, x.Actor, x.Now, x.Clock, x.Profile, x.Rating, rating, comment);
-
-    /// <summary>
-    /// The clock stopped while the case was parked: working stages get back the working time they had left,
-    /// the dispatch stage its clock time; a stage already overdue stays overdue by as much as before.
-    /// </summary>
-    private static DateTime? MovedDeadline(Context x)
-    {
-        if (x.Case.StageDeadline is not { } due || x.Case.ParkedAt is not { } parked)
-        {
-            return x.Case.StageDeadline;
-        }
-
-        if (due <= parked || x.Case.ParkedFrom is CaseStatus.Registered or CaseStatus.Reported or CaseStatus.Accepted)
-        {
-            return due + (x.Now - parked);
-        }
-
-        var calendar = x.Clock.For(x.Case.UnitCode);
-        var left = calendar.WorkingTimeBetween(new DateTimeOffset(parked), new DateTimeOffset(due));
-        return calendar.AddWorkingMinutes(new DateTimeOffset(x.Now), (long)Math.Round(left.TotalMinutes)).UtcDateTime;
-    }
 
     private static async Task<Results<Ok<CaseDetailDto>, ProblemHttpResult>> Run(
         HttpContext http, long id, Permission permission, string action, object? body, Action<Context> act, ProblemHttpResult? invalid = null)

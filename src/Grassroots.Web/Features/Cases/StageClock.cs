@@ -58,6 +58,27 @@ public sealed class StageClock(WorkingCalendar calendar, double yellowShare, IRe
         return new(deadline, Yellow(For(unit), start, new DateTimeOffset(DateTime.SpecifyKind(deadline, DateTimeKind.Utc))));
     }
 
+    /// <summary>
+    /// A parked stage resumes with the clock it had left: working stages get back the working time left at parking,
+    /// the dispatch stage (clock minutes) its clock time; a stage already overdue stays overdue by as much as before.
+    /// </summary>
+    public StageTimes Resume(DateTime parkedAt, DateTime due, DateTime now, bool clockMinutes, string? unit = null)
+    {
+        DateTime moved;
+        if (due <= parkedAt || clockMinutes)
+        {
+            moved = due + (now - parkedAt);
+        }
+        else
+        {
+            var cal = For(unit);
+            var left = cal.WorkingTimeBetween(new DateTimeOffset(DateTime.SpecifyKind(parkedAt, DateTimeKind.Utc)), new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)));
+            moved = cal.AddWorkingMinutes(new DateTimeOffset(DateTime.SpecifyKind(now, DateTimeKind.Utc)), (long)Math.Round(left.TotalMinutes)).UtcDateTime;
+        }
+
+        return Until(now, moved, unit);
+    }
+
     private DateTime Yellow(WorkingCalendar cal, DateTimeOffset start, DateTimeOffset deadline)
     {
         var allowed = cal.WorkingTimeBetween(start, deadline);

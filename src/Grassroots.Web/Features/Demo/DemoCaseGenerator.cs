@@ -710,9 +710,23 @@ public sealed class DemoCaseGenerator
                     return false;
                 }
 
-                var moved = c.StageDeadline!.Value + (tResume - tPark);
-                c.Resume(g.Centre(r, place, "Dispatcher"), tResume, moved, "条件具备，恢复办理");
-                yellow = Clock.Until(tResume, moved).YellowAt;
+                var resumed = Clock.Resume(tPark, c.StageDeadline!.Value, tResume, clockMinutes: false, unit);
+                c.Resume(g.Centre(r, place, "Dispatcher"), tResume, resumed.Deadline, "条件具备，恢复办理");
+                yellow = resumed.YellowAt;
+            }
+
+            // 会办: now and then a second unit of the district is asked to help, with its own task.
+            string? partner = null;
+            if (r.Chance(0.015) && g.PartnerOf(unit) is { } helper)
+            {
+                var tJoint = After(last, span * r.Between(0.05, 0.2));
+                if (!Reach(ref tJoint))
+                {
+                    return false;
+                }
+
+                c.AssignJoint(g.Centre(r, place, "Dispatcher"), tJoint, [(helper, r.Pick(JointTasks))]);
+                partner = helper;
             }
 
             due = c.StageDeadline!.Value;
@@ -723,6 +737,17 @@ public sealed class DemoCaseGenerator
             {
                 var working = g.calendar.NextWorkingTime(new DateTimeOffset(tFeedback, TimeSpan.Zero)).UtcDateTime;
                 tFeedback = working <= due ? working : tFeedback;
+            }
+
+            if (partner is not null)
+            {
+                var tTask = After(last, Math.Max(10, (tFeedback - last).TotalMinutes) * r.Between(0.3, 0.8));
+                if (!Reach(ref tTask))
+                {
+                    return false;
+                }
+
+                c.FinishTask(g.UnitStaff(r, partner), tTask, "协办任务已完成");
             }
 
             if (!Reach(ref tFeedback))
@@ -746,6 +771,29 @@ public sealed class DemoCaseGenerator
     private static readonly string[] NotFixedReasons = ["历史遗留问题，暂不具备解决条件", "涉及产权争议，已移交相关部门"];
     private static readonly string[] Dissatisfied = ["问题反复出现，未彻底解决", "处置不及时，不满意"];
     private static readonly string[] ExtensionReasons = ["需采购材料，工期较长", "涉及多个权属单位，需协调", "受天气影响无法施工"];
+    private static readonly string[] JointTasks = ["配合清运建筑垃圾", "配合开挖检修管线", "提供产权资料并到场确认", "配合执法现场取证"];
+
+    /// <summary>Another active department of the unit's district, to cooperate on a hard case; none for a street office or a utility.</summary>
+    private string? PartnerOf(string unit)
+    {
+        var district = unit.Split('-')[0];
+        if (district.Length != 6)
+        {
+            return null;
+        }
+
+        foreach (var department in (string[])["ZJJ", "SW", "CGJ", "GD"])
+        {
+            var code = district + "-" + department;
+            if (code != unit && activeUnits.Contains(code))
+            {
+                return code;
+            }
+        }
+
+        return null;
+    }
+
     private static readonly string[] ParkReasons = ["涉及规划调整，列入年度计划挂账办理", "需待汛期结束后施工", "需上级统筹资金，暂缓办理"];
     private static readonly string[] Results = ["已处置完毕，现场恢复正常", "已清理完毕", "已修复", "已督促责任人整改到位", "已依法处理"];
 }
