@@ -21,7 +21,7 @@ public sealed record KpiReportDto(KpiNodeDto Node, DateOnly From, DateOnly To, l
 
 public sealed record KpiRankingItemDto(string Code, string Name, IReadOnlyDictionary<string, long> Counts, IReadOnlyList<KpiRateDto> Rates);
 
-public sealed record KpiRankingDto(string Level, DateOnly From, DateOnly To, int MinimumVolume, IReadOnlyList<KpiRankingItemDto> Items);
+public sealed record KpiRankingDto(string Level, DateOnly From, DateOnly To, long FoldedThroughStep, int MinimumVolume, IReadOnlyList<KpiRankingItemDto> Items);
 
 /// <summary>GET /api/kpis (one node over a period) and GET /api/kpis/ranking (the nodes of one level side by side).</summary>
 public static class KpiEndpoints
@@ -209,6 +209,6 @@ public static class KpiEndpoints
             .ThenByDescending(i => i.Counts["due"])
             .ThenBy(i => i.Code, StringComparer.Ordinal)
             .ToList();
-        return TypedResults.Ok(new KpiRankingDto(level!, start, end, minimum, items));
+        return TypedResults.Ok(new KpiRankingDto(level!, start, end, await KpiFolder.WatermarkAsync(db, ct), minimum, items));
     }
 }
