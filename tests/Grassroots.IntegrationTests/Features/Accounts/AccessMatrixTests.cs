@@ -93,6 +93,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             HttpStatusCode.Created),
         ["GET /api/cases/"] = new(Get(p => $"/api/cases?region={p.Community}"), Get(p => $"/api/cases?region={p.OutsideCommunity}"), HttpStatusCode.OK),
         ["GET /api/cases/{id:long}"] = new(Get(p => $"/api/cases/{p.CaseInside}"), Get(p => $"/api/cases/{p.CaseOutside}"), HttpStatusCode.OK),
+        ["GET /api/kpis/"] = new(Get(p => $"/api/kpis?node={p.Community}"), Get(p => $"/api/kpis?node={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/kpis/ranking"] = new(Get(_ => "/api/kpis/ranking?level=street"), null, HttpStatusCode.OK),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
         ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
         ["GET /api/calendar/{year:int}"] = new(Get(_ => "/api/calendar/2025"), null, HttpStatusCode.OK),
