@@ -14,6 +14,12 @@ using Grassroots.Web.Features.Demo;
 // --large   also runs the point → grid benchmark on the large demo city (generation takes a while).
 // --inprocess  runs benchmarks in this process (InProcessEmitToolchain) instead of a generated child project.
 // --check   no BenchmarkDotNet: one timed pass and the bytes allocated over it, as a quick cross-check.
+// --kpis [districts] [communities]   one district's KPIs over a year from a throwaway rollup (docs/benchmarks.md §5).
+if (args.Contains("--kpis"))
+{
+    return await KpiLoad.RunAsync(args);
+}
+
 var large = args.Contains("--large");
 var inProcess = args.Contains("--inprocess");
 if (large)

@@ -10,6 +10,7 @@ using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Import;
+using Grassroots.Web.Features.Kpis;
 using Grassroots.Web.Features.Registry;
 using Grassroots.Web.Features.Units;
 using Scalar.AspNetCore;
@@ -30,6 +31,7 @@ builder.Services.Configure<WriteQueueOptions>(builder.Configuration.GetSection("
 builder.Services.AddSingleton<WriteQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
 builder.Services.AddCases(builder.Configuration);
+builder.Services.AddKpis(builder.Configuration);
 builder.Services.AddCategories();
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
@@ -80,6 +82,7 @@ app.MapAdminApi();
 app.MapRegistryApi();
 app.MapPeopleApi();
 app.MapCasesApi();
+app.MapKpiApi();
 app.MapImportApi();
 app.MapAuditApi();
 app.MapCalendarApi();

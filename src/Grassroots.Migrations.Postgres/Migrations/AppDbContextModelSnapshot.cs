@@ -642,6 +642,116 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.ToTable("deadline_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiDaily", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Bins")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("Closed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ClosedNotFixed")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ClosedOnTime")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<byte>("Dim")
+                        .HasColumnType("smallint");
+
+                    b.Property<int>("Dispatched")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("DispatchedOnTime")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Due")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Extended")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Handled")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("HandlingUnknown")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Parked")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RatedBasicallySatisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RatedDissatisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RatedSatisfied")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Registered")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Returned")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Reworked")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VoidedAfterRegister")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("VoidedUnregistered")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Dim", "Day");
+
+                    b.HasIndex("Dim", "Key", "RegionPath", "Day")
+                        .IsUnique();
+
+                    b.ToTable("kpi_daily", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiWatermark", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastStepId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("kpi_watermark", (string)null);
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Registry.Compound", b =>
                 {
                     b.Property<string>("Code")

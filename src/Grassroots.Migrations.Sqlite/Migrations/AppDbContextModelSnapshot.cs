@@ -631,6 +631,114 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.ToTable("deadline_rules", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiDaily", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Bins")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Closed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClosedNotFixed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClosedOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte>("Dim")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Dispatched")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DispatchedOnTime")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Due")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Extended")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Handled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HandlingUnknown")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Parked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RatedBasicallySatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RatedDissatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RatedSatisfied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RegionPath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Registered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reopened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Returned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Reworked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VoidedAfterRegister")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("VoidedUnregistered")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Dim", "Day");
+
+                    b.HasIndex("Dim", "Key", "RegionPath", "Day")
+                        .IsUnique();
+
+                    b.ToTable("kpi_daily", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiWatermark", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastStepId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("kpi_watermark", (string)null);
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Registry.Compound", b =>
                 {
                     b.Property<string>("Code")

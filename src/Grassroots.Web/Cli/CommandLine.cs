@@ -14,7 +14,7 @@ namespace Grassroots.Web.Cli;
 /// </summary>
 public static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["migrate", "demo", "import", "export", "verify", "create-admin", "calendar", "help"];
+    private static readonly string[] Verbs = ["migrate", "demo", "import", "export", "verify", "create-admin", "calendar", "kpis", "help"];
 
     /// <summary>
     /// The arguments for the configuration: the options (--name=value, --name value) without the verb's own
@@ -63,6 +63,7 @@ public static partial class CommandLine
                 "verify" => await Verify(services),
                 "create-admin" => await CreateAdmin(services, args),
                 "calendar" => await Features.Calendar.CalendarCommands.RunAsync(services, args, output, errors),
+                "kpis" => await Features.Kpis.KpiCommands.RunAsync(services, args, output),
                 _ => Help(),
             };
         }
@@ -90,6 +91,7 @@ public static partial class CommandLine
                                                        export to .geojson, .csv or .xlsx, by the file's extension
               calendar load <file.json>                load a year's official holidays and adjusted working days (docs/calendar.md)
               calendar export <year> <file.json>       write a loaded year in the same format
+              kpis rebuild                             make the KPI rollup again from every case step row (docs/kpis.md)
 
             Configuration as for the server: --Database:Provider=Postgres --ConnectionStrings:Grassroots="Host=…"
             """);

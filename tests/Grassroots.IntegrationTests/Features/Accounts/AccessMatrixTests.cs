@@ -134,6 +134,8 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         ["POST /api/cases/{id:long}/supervise"] = Act("supervise", _ => new { level = "Red" }, Dispatched),
         ["POST /api/cases/{id:long}/rate"] = Act("rate", _ => new { rating = "Satisfied" }, Closed),
         ["POST /api/cases/{id:long}/reopen"] = Act("reopen", _ => new { reason = "群众反映未解决" }, Closed),
+        ["GET /api/kpis/"] = new(Get(p => $"/api/kpis?node={p.Community}"), Get(p => $"/api/kpis?node={p.OutsideCommunity}"), HttpStatusCode.OK),
+        ["GET /api/kpis/ranking"] = new(Get(_ => "/api/kpis/ranking?level=street"), null, HttpStatusCode.OK),
         ["GET /api/audit/"] = new(Get(_ => "/api/audit"), null, HttpStatusCode.OK),
         ["GET /api/audit/verify"] = new(Get(_ => "/api/audit/verify"), null, HttpStatusCode.OK),
         ["GET /api/calendar/{year:int}"] = new(Get(_ => "/api/calendar/2025"), null, HttpStatusCode.OK),

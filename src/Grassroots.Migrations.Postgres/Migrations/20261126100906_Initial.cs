@@ -204,6 +204,55 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "kpi_daily",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Dim = table.Column<byte>(type: "smallint", nullable: false),
+                    Key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Registered = table.Column<int>(type: "integer", nullable: false),
+                    VoidedAfterRegister = table.Column<int>(type: "integer", nullable: false),
+                    VoidedUnregistered = table.Column<int>(type: "integer", nullable: false),
+                    Dispatched = table.Column<int>(type: "integer", nullable: false),
+                    DispatchedOnTime = table.Column<int>(type: "integer", nullable: false),
+                    Returned = table.Column<int>(type: "integer", nullable: false),
+                    Due = table.Column<int>(type: "integer", nullable: false),
+                    Closed = table.Column<int>(type: "integer", nullable: false),
+                    ClosedOnTime = table.Column<int>(type: "integer", nullable: false),
+                    ClosedNotFixed = table.Column<int>(type: "integer", nullable: false),
+                    Reworked = table.Column<int>(type: "integer", nullable: false),
+                    Extended = table.Column<int>(type: "integer", nullable: false),
+                    Reopened = table.Column<int>(type: "integer", nullable: false),
+                    Parked = table.Column<int>(type: "integer", nullable: false),
+                    RatedSatisfied = table.Column<int>(type: "integer", nullable: false),
+                    RatedBasicallySatisfied = table.Column<int>(type: "integer", nullable: false),
+                    RatedDissatisfied = table.Column<int>(type: "integer", nullable: false),
+                    Handled = table.Column<int>(type: "integer", nullable: false),
+                    HandlingUnknown = table.Column<int>(type: "integer", nullable: false),
+                    Bins = table.Column<byte[]>(type: "bytea", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_kpi_daily", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "kpi_watermark",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    LastStepId = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_kpi_watermark", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "regions",
                 columns: table => new
                 {
@@ -739,6 +788,17 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 column: "At");
 
             migrationBuilder.CreateIndex(
+                name: "IX_kpi_daily_Dim_Day",
+                table: "kpi_daily",
+                columns: new[] { "Dim", "Day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_kpi_daily_Dim_Key_RegionPath_Day",
+                table: "kpi_daily",
+                columns: new[] { "Dim", "Key", "RegionPath", "Day" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_party_orgs_Name",
                 table: "party_orgs",
                 column: "Name");
@@ -849,6 +909,12 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "intake_requests");
+
+            migrationBuilder.DropTable(
+                name: "kpi_daily");
+
+            migrationBuilder.DropTable(
+                name: "kpi_watermark");
 
             migrationBuilder.DropTable(
                 name: "people");

@@ -203,6 +203,55 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "kpi_daily",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Dim = table.Column<byte>(type: "INTEGER", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Registered = table.Column<int>(type: "INTEGER", nullable: false),
+                    VoidedAfterRegister = table.Column<int>(type: "INTEGER", nullable: false),
+                    VoidedUnregistered = table.Column<int>(type: "INTEGER", nullable: false),
+                    Dispatched = table.Column<int>(type: "INTEGER", nullable: false),
+                    DispatchedOnTime = table.Column<int>(type: "INTEGER", nullable: false),
+                    Returned = table.Column<int>(type: "INTEGER", nullable: false),
+                    Due = table.Column<int>(type: "INTEGER", nullable: false),
+                    Closed = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClosedOnTime = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClosedNotFixed = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reworked = table.Column<int>(type: "INTEGER", nullable: false),
+                    Extended = table.Column<int>(type: "INTEGER", nullable: false),
+                    Reopened = table.Column<int>(type: "INTEGER", nullable: false),
+                    Parked = table.Column<int>(type: "INTEGER", nullable: false),
+                    RatedSatisfied = table.Column<int>(type: "INTEGER", nullable: false),
+                    RatedBasicallySatisfied = table.Column<int>(type: "INTEGER", nullable: false),
+                    RatedDissatisfied = table.Column<int>(type: "INTEGER", nullable: false),
+                    Handled = table.Column<int>(type: "INTEGER", nullable: false),
+                    HandlingUnknown = table.Column<int>(type: "INTEGER", nullable: false),
+                    Bins = table.Column<byte[]>(type: "BLOB", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_kpi_daily", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "kpi_watermark",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastStepId = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_kpi_watermark", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "regions",
                 columns: table => new
                 {
@@ -738,6 +787,17 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 column: "At");
 
             migrationBuilder.CreateIndex(
+                name: "IX_kpi_daily_Dim_Day",
+                table: "kpi_daily",
+                columns: new[] { "Dim", "Day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_kpi_daily_Dim_Key_RegionPath_Day",
+                table: "kpi_daily",
+                columns: new[] { "Dim", "Key", "RegionPath", "Day" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_party_orgs_Name",
                 table: "party_orgs",
                 column: "Name");
@@ -848,6 +908,12 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "intake_requests");
+
+            migrationBuilder.DropTable(
+                name: "kpi_daily");
+
+            migrationBuilder.DropTable(
+                name: "kpi_watermark");
 
             migrationBuilder.DropTable(
                 name: "people");

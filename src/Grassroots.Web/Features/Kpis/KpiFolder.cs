@@ -1,0 +1,282 @@
+using Grassroots.Data;
+using Grassroots.Web.Features.Calendar;
+using Grassroots.Web.Features.Cases;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Grassroots.Web.Features.Kpis;
+
+public sealed class KpiOptions
+{
+    /// <summary>How often the folder reads new step rows into the rollup.</summary>
+    public TimeSpan FoldInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most step rows folded in one transaction (the write lock is held only for its upsert).</summary>
+    public int FoldBatch { get; set; } = 20_000;
+
+    /// <summary>Rankings show a rate only when its denominator reaches this volume.</summary>
+    public int RankingMinimumVolume { get; set; } = 30;
+}
+
+/// <summary>What a rebuild read and wrote.</summary>
+public sealed record KpiRebuildResult(long Cases, long Steps, long Rows, long LastStepId, TimeSpan Took);
+
+/// <summary>The cell of the rollup a fact adds to.</summary>
+public readonly record struct KpiCell(DateOnly Day, string RegionPath, KpiDim Dim, string Key);
+
+/// <summary>
+/// Keeps the rollup (<see cref="KpiDaily"/>) in step with the step rows: <see cref="FoldAsync"/> reads the rows past the
+/// watermark, replays their cases (<see cref="KpiReplay"/>) and adds the new facts to the day cells, moving the watermark in
+/// the same transaction; <see cref="RebuildAsync"/> throws the rollup away and makes it again from every step row.
+/// Intake writes nothing for the rollup: the folder runs on its own, in batches.
+/// </summary>
+public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calendars, TimeProvider clock, IOptions<KpiOptions> options, ILogger<KpiFolder> logger) : IDisposable
+{
+    private const int WatermarkId = 1;
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public void Dispose() => gate.Dispose();
+
+    /// <summary>Adds the facts of one fact into the cells it counts in: everything, its unit, its person.</summary>
+    public static void AddTo(Dictionary<KpiCell, KpiTotals> cells, string regionPath, KpiFact fact)
+    {
+        Cell(cells, new(fact.Day, regionPath, KpiDim.All, "")).Add(fact);
+        if (!string.IsNullOrEmpty(fact.Unit))
+        {
+            Cell(cells, new(fact.Day, regionPath, KpiDim.Unit, fact.Unit)).Add(fact);
+        }
+
+        if (!string.IsNullOrEmpty(fact.Person))
+        {
+            Cell(cells, new(fact.Day, regionPath, KpiDim.Person, fact.Person)).Add(fact);
+        }
+    }
+
+    private static KpiTotals Cell(Dictionary<KpiCell, KpiTotals> cells, KpiCell key)
+    {
+        if (!cells.TryGetValue(key, out var totals))
+        {
+            cells[key] = totals = new KpiTotals();
+        }
+
+        return totals;
+    }
+
+    public static async Task<long> WatermarkAsync(AppDbContext db, CancellationToken ct) =>
+        await db.Set<KpiWatermark>().AsNoTracking().Where(w => w.Id == WatermarkId).Select(w => w.LastStepId).FirstOrDefaultAsync(ct);
+
+    /// <summary>Folds every step row written so far, batch after batch; answers how many were folded.</summary>
+    public async Task<long> CatchUpAsync(CancellationToken ct = default)
+    {
+        long total = 0;
+        while (await FoldAsync(ct) is var n && n > 0)
+        {
+            total += n;
+        }
+
+        return total;
+    }
+
+    /// <summary>Folds at most one batch of step rows past the watermark; answers how many were folded (0: caught up).</summary>
+    public async Task<int> FoldAsync(CancellationToken ct = default)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await FoldBatchAsync(ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<int> FoldBatchAsync(CancellationToken ct)
+    {
+        var calendar = await calendars.GetAsync(ct);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var from = await WatermarkAsync(db, ct);
+        var batch = await db.Set<CaseStep>().AsNoTracking().Where(s => s.Id > from).OrderBy(s => s.Id)
+            .Select(s => new { s.Id, s.CaseId }).Take(options.Value.FoldBatch).ToListAsync(ct);
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        var to = batch[^1].Id;
+        var caseIds = batch.Select(s => s.CaseId).Distinct().ToList();
+        var cells = new Dictionary<KpiCell, KpiTotals>();
+        foreach (var chunk in caseIds.Chunk(2_000))
+        {
+            var paths = await db.Set<Case>().IgnoreQueryFilters().AsNoTracking().Where(c => chunk.Contains(c.Id)).Select(c => new { c.Id, c.RegionPath }).ToDictionaryAsync(c => c.Id, c => c.RegionPath, ct);
+            var steps = await db.Set<CaseStep>().AsNoTracking().Where(s => chunk.Contains(s.CaseId) && s.Id <= to).ToListAsync(ct);
+            foreach (var group in steps.GroupBy(s => s.CaseId))
+            {
+                var path = paths[group.Key];
+                KpiReplay.Replay(group, calendar, fact =>
+                {
+                    if (fact.StepId > from)
+                    {
+                        AddTo(cells, path, fact);
+                    }
+                });
+            }
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await WatermarkAsync(db, ct) != from)
+        {
+            // Another server folded these rows meanwhile.
+            return 0;
+        }
+
+        await UpsertAsync(db, cells, ct);
+        await SetWatermarkAsync(db, to, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return batch.Count;
+    }
+
+    private static async Task UpsertAsync(AppDbContext db, Dictionary<KpiCell, KpiTotals> cells, CancellationToken ct)
+    {
+        foreach (var byDay in cells.GroupBy(c => c.Key.Day).Chunk(64))
+        {
+            var days = byDay.Select(g => g.Key).ToList();
+            var paths = byDay.SelectMany(g => g.Select(c => c.Key.RegionPath)).Distinct().ToList();
+            var existing = (await db.Set<KpiDaily>().IgnoreQueryFilters().Where(r => days.Contains(r.Day) && paths.Contains(r.RegionPath)).ToListAsync(ct))
+                .ToDictionary(r => new KpiCell(r.Day, r.RegionPath, r.Dim, r.Key));
+            foreach (var (cell, totals) in byDay.SelectMany(g => g))
+            {
+                if (totals.IsEmpty)
+                {
+                    continue;
+                }
+
+                if (!existing.TryGetValue(cell, out var row))
+                {
+                    row = new KpiDaily { Day = cell.Day, RegionPath = cell.RegionPath, Dim = cell.Dim, Key = cell.Key };
+                    db.Add(row);
+                }
+
+                row.Add(totals);
+            }
+        }
+    }
+
+    private async Task SetWatermarkAsync(AppDbContext db, long to, CancellationToken ct)
+    {
+        var mark = await db.Set<KpiWatermark>().FirstOrDefaultAsync(w => w.Id == WatermarkId, ct);
+        if (mark is null)
+        {
+            db.Add(mark = new KpiWatermark { Id = WatermarkId });
+        }
+
+        mark.LastStepId = to;
+        mark.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+    }
+
+    /// <summary>
+    /// Throws the rollup away and makes it again from every step row, case by case: for a new installation, after
+    /// the demo generator wrote its cases, or after a change of the KPI rules. The rows are computed first, then
+    /// replaced in one transaction, so a KPI query sees the old rollup or the new one, never half of it.
+    /// </summary>
+    public async Task<KpiRebuildResult> RebuildAsync(CancellationToken ct = default)
+    {
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await RebuildLockedAsync(ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<KpiRebuildResult> RebuildLockedAsync(CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        calendars.Invalidate();
+        var calendar = await calendars.GetAsync(ct);
+        var cells = new Dictionary<KpiCell, KpiTotals>();
+        long caseCount = 0, stepCount = 0;
+        long to;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
+            to = await db.Set<CaseStep>().MaxAsync(s => (long?)s.Id, ct) ?? 0;
+            var lastCase = await db.Set<Case>().IgnoreQueryFilters().MaxAsync(c => (long?)c.Id, ct) ?? 0;
+            const int chunk = 5_000;
+            for (long lo = 0; lo <= lastCase; lo += chunk)
+            {
+                var hi = lo + chunk;
+                var paths = await db.Set<Case>().IgnoreQueryFilters().Where(c => c.Id >= lo && c.Id < hi).Select(c => new { c.Id, c.RegionPath }).ToDictionaryAsync(c => c.Id, c => c.RegionPath, ct);
+                if (paths.Count == 0)
+                {
+                    continue;
+                }
+
+                var steps = await db.Set<CaseStep>().Where(s => s.CaseId >= lo && s.CaseId < hi && s.Id <= to).ToListAsync(ct);
+                caseCount += paths.Count;
+                stepCount += steps.Count;
+                foreach (var group in steps.GroupBy(s => s.CaseId))
+                {
+                    var path = paths[group.Key];
+                    KpiReplay.Replay(group, calendar, fact => AddTo(cells, path, fact));
+                }
+            }
+        }
+
+        long rows = 0;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Set<KpiDaily>().IgnoreQueryFilters().ExecuteDeleteAsync(ct);
+            foreach (var part in cells.Where(c => !c.Value.IsEmpty).Chunk(10_000))
+            {
+                foreach (var (cell, totals) in part)
+                {
+                    var row = new KpiDaily { Day = cell.Day, RegionPath = cell.RegionPath, Dim = cell.Dim, Key = cell.Key };
+                    row.Add(totals);
+                    db.Add(row);
+                    rows++;
+                }
+
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
+
+            await SetWatermarkAsync(db, to, ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+
+        var took = clock.GetElapsedTime(started);
+        logger.LogInformation("Rebuilt the KPI rollup from {Steps} steps of {Cases} cases: {Rows} rows in {Took}", stepCount, caseCount, rows, took);
+        return new(caseCount, stepCount, rows, to, took);
+    }
+}
+
+/// <summary>Runs <see cref="KpiFolder.CatchUpAsync"/> on its interval.</summary>
+public sealed class KpiFoldService(KpiFolder folder, TimeProvider clock, IOptions<KpiOptions> options, ILogger<KpiFoldService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FoldInterval, clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await folder.CatchUpAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Folding step rows into the KPI rollup failed; it is tried again on the next tick");
+            }
+        }
+    }
+}

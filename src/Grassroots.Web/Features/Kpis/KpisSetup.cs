@@ -1,0 +1,13 @@
+namespace Grassroots.Web.Features.Kpis;
+
+public static class KpisSetup
+{
+    public static IServiceCollection AddKpis(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<KpiOptions>(configuration.GetSection("Kpis"));
+        services.AddSingleton<KpiFolder>();
+        services.AddHostedService<KpiFoldService>();
+        services.AddScoped<Demo.IAfterCasesSeeded, RebuildAfterDemoCases>();
+        return services;
+    }
+}
