@@ -15,9 +15,16 @@ public sealed class WriteQueueOptions
 /// <summary>
 /// One writer for the hot write paths (case intake and case steps). Concurrent requests hand their
 /// writes to the queue; the writer takes as many as are waiting (up to <see cref="WriteQueueOptions.MaxBatch"/>),
-/// runs each in its own savepoint inside one transaction, commits once, and only then answers each
-/// request — so every acknowledged write is on disk, and one durable commit serves many requests.
-/// A write that fails is rolled back to its savepoint and fails alone.
+/// runs them in one transaction, commits once, and only then answers each request — so every
+/// acknowledged write is on disk, and one durable commit serves many requests.
+/// <list type="bullet">
+/// <item><see cref="WriteAsync{T}"/>: the work saves its own changes, in a savepoint of its own; if it throws,
+/// its savepoint is rolled back and it fails alone.</item>
+/// <item><see cref="WriteTogetherAsync{T}"/>: the work only adds and changes entities; consecutive such writes
+/// are saved by one SaveChanges. If that save (or one of the works) fails, the group is rolled back and each
+/// work is run again on its own with its own save, so again only the failing one fails. Works written this
+/// way must be safe to run twice: they read what they need again.</item>
+/// </list>
 /// </summary>
 public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<WriteQueueOptions> options, ILogger<WriteQueue> logger) : BackgroundService
 {
@@ -27,8 +34,10 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private abstract class Job
+    private abstract class Job(bool together)
     {
+        public bool Together { get; } = together;
+
         public abstract Task RunAsync(AppDbContext db, CancellationToken cancellationToken);
 
         public abstract void Fail(Exception error);
@@ -36,7 +45,7 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
         public abstract void Complete();
     }
 
-    private sealed class Job<T>(Func<AppDbContext, CancellationToken, Task<T>> work) : Job
+    private sealed class Job<T>(Func<AppDbContext, CancellationToken, Task<T>> work, bool together) : Job(together)
     {
         private readonly TaskCompletionSource<T> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T result = default!;
@@ -55,9 +64,19 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
     /// committed. The work adds or changes entities and saves them; it must not commit or begin
     /// transactions of its own.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<AppDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<AppDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new Job<T>(work, together: false), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer's DbContext, saved by one SaveChanges with the other such
+    /// writes waiting beside it, and answers once the transaction has committed. The work must not save,
+    /// and must be safe to run again from the start (on a failed group save it is).
+    /// </summary>
+    public Task<T> WriteTogetherAsync<T>(Func<AppDbContext, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(new Job<T>(work, together: true), cancellationToken);
+
+    private async Task<T> EnqueueAsync<T>(Job<T> job, CancellationToken cancellationToken)
     {
-        var job = new Job<T>(work);
         await jobs.Writer.WriteAsync(job, cancellationToken);
         return await job.Task;
     }
@@ -85,32 +104,107 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);
-            for (var i = 0; i < batch.Count; i++)
+            var group = new List<Job>();
+            var savepoints = 0;
+
+            async Task AloneAsync(Job job)
             {
-                var savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var savepoint = "w" + (savepoints++).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await transaction.CreateSavepointAsync(savepoint, stoppingToken);
                 try
                 {
-                    await batch[i].RunAsync(db, stoppingToken);
-                    succeeded.Add(batch[i]);
+                    await job.RunAsync(db, stoppingToken);
+                    if (job.Together)
+                    {
+                        await db.SaveChangesAsync(stoppingToken);
+                    }
 
-                    // Saved: stop tracking, so each write's save looks at its own entities, not the whole batch's.
-                    db.ChangeTracker.Clear();
+                    succeeded.Add(job);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     await transaction.RollbackToSavepointAsync(savepoint, stoppingToken);
+                    job.Fail(e);
+                }
+                finally
+                {
+                    // Saved or rolled back: stop tracking, so each save looks at its own entities, not the whole batch's.
                     db.ChangeTracker.Clear();
-                    batch[i].Fail(e);
                 }
             }
 
+            async Task SaveGroupAsync()
+            {
+                if (group.Count == 0)
+                {
+                    return;
+                }
+
+                var savepoint = "g" + (savepoints++).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await transaction.CreateSavepointAsync(savepoint, stoppingToken);
+                try
+                {
+                    await db.SaveChangesAsync(stoppingToken);
+                    succeeded.AddRange(group);
+                    db.ChangeTracker.Clear();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogDebug(e, "A group of {Count} writes failed to save together; each is written on its own", group.Count);
+                    await transaction.RollbackToSavepointAsync(savepoint, stoppingToken);
+                    db.ChangeTracker.Clear();
+                    foreach (var job in group)
+                    {
+                        await AloneAsync(job);
+                    }
+                }
+
+                group.Clear();
+            }
+
+            foreach (var job in batch)
+            {
+                if (!job.Together)
+                {
+                    await SaveGroupAsync();
+                    await AloneAsync(job);
+                    continue;
+                }
+
+                try
+                {
+                    await job.RunAsync(db, stoppingToken);
+                    group.Add(job);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Its unsaved changes cannot be told from the group's: the group so far is written one by one,
+                    // and this work runs once more on its own, to fail or succeed alone.
+                    db.ChangeTracker.Clear();
+                    var again = group.ToList();
+                    group.Clear();
+                    foreach (var earlier in again)
+                    {
+                        await AloneAsync(earlier);
+                    }
+
+                    await AloneAsync(job);
+                }
+            }
+
+            await SaveGroupAsync();
             await transaction.CommitAsync(stoppingToken);
         }
         catch (Exception e)
         {
             logger.LogError(e, "A batch of {Count} writes failed to commit", batch.Count);
             foreach (var job in succeeded)
+            {
+                job.Fail(e);
+            }
+
+            // Writes that never ran (the batch stopped before them) fail too, rather than wait for ever.
+            foreach (var job in batch.Except(succeeded))
             {
                 job.Fail(e);
             }

@@ -1,76 +1,121 @@
-using Grassroots.Data;
 using Grassroots.IntegrationTests.Infrastructure;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Audit;
+using Grassroots.Web.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Grassroots.IntegrationTests.Data;
 
-public class WriteQueueTests
+/// <summary>
+/// The single writer: writes saved together in one save still fail alone — whether a work throws or the
+/// group's save is refused by the database — and every acknowledged write is there afterwards.
+/// </summary>
+public sealed class WriteQueueTests : IAsyncLifetime
 {
+    private readonly EmptyApp app = new();
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Func<AppDbContext, CancellationToken, Task<long>> Record(string target, bool fail = false) => async (db, ct) =>
-    {
-        db.Set<AuditEntry>().Add(new AuditEntry
-        {
-            At = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
-            Actor = "test",
-            Roles = "",
-            Operation = "test.write",
-            Target = target,
-            Digest = AuditChain.DigestOf(target),
-        });
-        await db.SaveChangesAsync(ct);
-        if (fail)
-        {
-            throw new InvalidOperationException("this write is refused");
-        }
+    public ValueTask InitializeAsync() => app.InitializeAsync();
 
-        return await db.Set<AuditEntry>().Where(e => e.Target == target).Select(e => e.Seq).SingleAsync(ct);
-    };
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+
+    private WriteQueue Queue => app.Services.GetRequiredService<WriteQueue>();
+
+    /// <summary>Holds the writer inside a first write until <paramref name="release"/> completes, so that everything queued meanwhile lands in one batch.</summary>
+    private Task<int> HoldTheWriter(Task release) => Queue.WriteAsync(async (_, _) =>
+    {
+        await release;
+        return 0;
+    }, Ct);
+
+    private Task<string> Record(string key, bool fail = false) => Queue.WriteTogetherAsync((db, _) =>
+    {
+        new AuditTrail(db, new FixedActor(), TimeProvider.System).Record("test.together", key, new { key });
+        db.Set<IntakeRequest>().Add(new IntakeRequest { Key = key, CaseId = 1, Linked = false, At = DateTime.UtcNow });
+        return fail ? throw new InvalidOperationException("refused " + key) : Task.FromResult(key);
+    }, Ct);
+
+    private sealed class FixedActor : IActor
+    {
+        public string Name => "test";
+
+        public string Roles => "Test";
+    }
+
+    private Task<List<string>> KeysAsync() => app.WithDbAsync(db => db.Set<IntakeRequest>().Select(r => r.Key).OrderBy(k => k).ToListAsync(Ct));
 
     [Fact]
-    public async Task ConcurrentWrites_AreAllCommitted_AndEachAnswerComesAfterItsCommit()
+    public async Task WritesSavedTogether_AreAllCommitted_AndChainTheirAuditEntriesInOrder()
     {
-        await using var app = new EmptyApp();
-        await app.InitializeAsync();
-        var queue = app.Services.GetRequiredService<WriteQueue>();
-        var before = await app.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(Ct));
+        var release = new TaskCompletionSource();
+        var hold = HoldTheWriter(release.Task);
+        var writes = Enumerable.Range(0, 40).Select(i => Record($"k{i:D2}")).ToList();
+        release.SetResult();
+        await hold;
+        Assert.Equal(40, (await Task.WhenAll(writes)).Distinct().Count());
 
-        var seqs = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(() => queue.WriteAsync(Record($"job:{i}"), Ct), Ct)));
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"k{i:D2}"), await KeysAsync());
+        var verification = await app.WithDbAsync(db => new VerifyAudit(db).RunAsync(Ct));
+        Assert.True(verification.Intact, verification.Explanation);
+    }
 
-        Assert.Equal(200, seqs.Distinct().Count());
-        var stored = await app.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Operation == "test.write", Ct));
-        Assert.Equal(200, stored);
-        Assert.Equal(before + 200, await app.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(Ct)));
+    [Fact]
+    public async Task AWorkThatThrows_FailsAlone_AndTheRestOfItsGroupIsCommitted()
+    {
+        var release = new TaskCompletionSource();
+        var hold = HoldTheWriter(release.Task);
+        var before = Enumerable.Range(0, 5).Select(i => Record($"a{i}")).ToList();
+        var failing = Record("bad", fail: true);
+        var after = Enumerable.Range(0, 5).Select(i => Record($"b{i}")).ToList();
+        release.SetResult();
+        await hold;
+
+        Assert.Equal("refused bad", (await Assert.ThrowsAsync<InvalidOperationException>(() => failing)).Message);
+        await Task.WhenAll(before.Concat(after));
+        Assert.Equal(["a0", "a1", "a2", "a3", "a4", "b0", "b1", "b2", "b3", "b4"], await KeysAsync());
+        Assert.True((await app.WithDbAsync(db => new VerifyAudit(db).RunAsync(Ct))).Intact);
+        Assert.False(await app.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Target == "bad", Ct)));
+    }
+
+    [Fact]
+    public async Task AGroupSaveTheDatabaseRefuses_IsWrittenOneByOne_SoOnlyTheOffendingWriteFails()
+    {
+        await Record("taken");
+        var release = new TaskCompletionSource();
+        var hold = HoldTheWriter(release.Task);
+        var good = Enumerable.Range(0, 6).Select(i => Record($"g{i}")).ToList();
+        var duplicate = Record("taken"); // the key exists: the save of the group hits the primary key
+        var alone = Queue.WriteAsync(async (db, ct) =>
+        {
+            db.Set<IntakeRequest>().Add(new IntakeRequest { Key = "own-save", CaseId = 1, Linked = false, At = DateTime.UtcNow });
+            await db.SaveChangesAsync(ct);
+            return 1;
+        }, Ct);
+        var more = Enumerable.Range(0, 3).Select(i => Record($"h{i}")).ToList();
+        release.SetResult();
+        await hold;
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => duplicate);
+        await Task.WhenAll(good.Concat(more));
+        await alone;
+        Assert.Equal(["g0", "g1", "g2", "g3", "g4", "g5", "h0", "h1", "h2", "own-save", "taken"], await KeysAsync());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<AuditEntry>().CountAsync(e => e.Target == "taken", Ct)));
         Assert.True((await app.WithDbAsync(db => new VerifyAudit(db).RunAsync(Ct))).Intact);
     }
 
     [Fact]
-    public async Task AFailingWrite_FailsAlone_AndLeavesNothingBehind()
+    public async Task CaseIds_HandedOutBeforeSaving_FollowTheLargestStoredId()
     {
-        await using var app = new EmptyApp();
-        await app.InitializeAsync();
-        var queue = app.Services.GetRequiredService<WriteQueue>();
-
-        var writes = Enumerable.Range(0, 30).Select(i => queue.WriteAsync(Record($"mixed:{i}", fail: i % 3 == 0), Ct)).ToList();
-        foreach (var (write, i) in writes.Select((w, i) => (w, i)))
+        var ids = await Queue.WriteAsync(async (db, ct) =>
         {
-            if (i % 3 == 0)
-            {
-                await Assert.ThrowsAsync<InvalidOperationException>(() => write);
-            }
-            else
-            {
-                Assert.True(await write > 0);
-            }
-        }
-
-        var targets = await app.WithDbAsync(db => db.Set<AuditEntry>().Where(e => e.Operation == "test.write").Select(e => e.Target).ToListAsync(Ct));
-        Assert.Equal(20, targets.Count);
-        Assert.DoesNotContain("mixed:0", targets);
-        Assert.True((await app.WithDbAsync(db => new VerifyAudit(db).RunAsync(Ct))).Intact);
+            var first = await CaseIds.NextAsync(db, ct);
+            var second = await CaseIds.NextAsync(db, ct);
+            return (first, second);
+        }, Ct);
+        Assert.True(ids.second == ids.first + 1, $"{ids.first} then {ids.second}");
+        var max = await app.WithDbAsync(db => db.Set<Case>().IgnoreQueryFilters().MaxAsync(c => (long?)c.Id, Ct)) ?? 0;
+        Assert.True(ids.first > max);
     }
 }

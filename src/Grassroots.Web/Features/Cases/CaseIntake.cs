@@ -5,6 +5,7 @@ using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Units;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -26,7 +27,7 @@ public sealed record IntakeOutcome(ReportedDto? Case, bool Linked, ProblemHttpRe
 /// audit entry. An idempotency key makes a retry answer what the first request got, and create nothing.
 /// </summary>
 public sealed class CaseIntake(
-    AppDbContext db, RegistryCache registry, CalendarCache calendars, DeadlineCache deadlines, WriteQueue writes,
+    RegistryCache registry, CalendarCache calendars, DeadlineCache deadlines, UnitDirectory units, WriteQueue writes,
     TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights)
 {
     /// <param name="scope">The reporter's data scope; null for channels open to the public (residents, Open311 keys scoped to the city).</param>
@@ -39,8 +40,8 @@ public sealed class CaseIntake(
             errors.Add(new("header", "Idempotency-Key", "too-long", Text.Pick("最多 100 个字符", "at most 100 characters")));
         }
 
-        var category = string.IsNullOrWhiteSpace(request.Category) ? null
-            : await db.Categories.AsNoTracking().FirstOrDefaultAsync(c => c.Code == request.Category, ct);
+        var table = await deadlines.GetAsync(ct);
+        var category = string.IsNullOrWhiteSpace(request.Category) ? null : table.Category(request.Category);
         if (category is not { IsSubcategory: true, Active: true })
         {
             errors.Add(new("body", "category", "unknown-category", Text.Pick($"没有可用的小类 {request.Category}", $"no active subcategory {request.Category}")));
@@ -109,8 +110,10 @@ public sealed class CaseIntake(
         }
 
         var area = location.Community.Kind.IsRural() ? Area.Rural : Area.Urban;
-        var profile = (await deadlines.GetAsync(ct)).For(category!.Code, urgency, area);
-        var unit = await ReportCase.RouteAsync(db, category, location, ct);
+        var profile = table.For(category!.Code, urgency, area);
+        var directory = await units.GetAsync(ct);
+        var unit = ReportCase.RouteCandidates(category, location.District.Code, location.Street.Code)
+            .Select(code => directory.GetValueOrDefault(code)).FirstOrDefault(u => u is { Active: true });
         var now = clock.GetUtcNow().UtcDateTime;
         var (calendar, unitSchedules) = await calendars.ReadAsync(ct);
         var clockOf = new StageClock(calendar, lights.Value.YellowShare, unitSchedules);
@@ -127,11 +130,14 @@ public sealed class CaseIntake(
         }
 
         var settings = options.Value;
-        var (c, linked) = await writes.WriteAsync(async (w, token) =>
+        // Saved with the other reports waiting beside it, in one save: the work reads all it needs again if it runs twice.
+        var (c, linked) = await writes.WriteTogetherAsync(async (w, token) =>
         {
             if (key.Length > 0 && await w.Set<IntakeRequest>().FindAsync([key], token) is { } earlier)
             {
-                return (await w.Set<Case>().IgnoreQueryFilters().AsNoTracking().FirstAsync(x => x.Id == earlier.CaseId, token), earlier.Linked);
+                // FindAsync sees a retry's first request in this same group too, before it is saved.
+                return (w.Set<Case>().Local.FirstOrDefault(x => x.Id == earlier.CaseId)
+                    ?? await w.Set<Case>().IgnoreQueryFilters().AsNoTracking().FirstAsync(x => x.Id == earlier.CaseId, token), earlier.Linked);
             }
 
             var audit = new AuditTrail(w, new ReportCase.StepActorAsActor(actor), clock);
@@ -146,12 +152,12 @@ public sealed class CaseIntake(
             else
             {
                 saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, request.Photos);
+                saved.Id = await CaseIds.NextAsync(w, token);
                 saved.Area = area;
                 saved.RoutedUnitCode = unit?.Code;
                 saved.StageYellowAt = dispatch.YellowAt;
                 (saved.ReporterName, saved.ReporterPhone, saved.ReporterEmail) = (name, phone, email);
                 w.Set<Case>().Add(saved);
-                await w.SaveChangesAsync(token);
                 audit.Record("cases.report", "case:" + saved.Id, new { saved.Id, request = Redacted(request), unit = unit?.Code }, $"{category.Code} at {location.Grid.Code}");
             }
 
@@ -160,7 +166,6 @@ public sealed class CaseIntake(
                 w.Set<IntakeRequest>().Add(new IntakeRequest { Key = key, CaseId = saved.Id, Linked = duplicate is not null, At = now });
             }
 
-            await w.SaveChangesAsync(token);
             return (saved, duplicate is not null);
         }, ct);
 

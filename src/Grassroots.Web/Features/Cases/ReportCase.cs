@@ -91,6 +91,10 @@ public static class ReportCase
         return candidates;
     }
 
+    /// <summary>
+    /// The nearest open case of the category within the radius and the window: one already saved, or one
+    /// reported moments ago and waiting in the same save of the single writer.
+    /// </summary>
     internal static async Task<Case?> FindDuplicateAsync(AppDbContext db, string category, double lon, double lat, DateTime now, IntakeOptions options, CancellationToken ct)
     {
         var since = now.AddHours(-options.DuplicateWindowHours);
@@ -101,13 +105,26 @@ public static class ReportCase
                 && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided
                 && c.Lon >= lon - dLon && c.Lon <= lon + dLon && c.Lat >= lat - dLat && c.Lat <= lat + dLat)
             .ToListAsync(ct);
-        var nearest = near
+        // Added entries are known without a scan of every tracked entity for changes.
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        List<Case> pending;
+        try
+        {
+            pending = [.. db.ChangeTracker.Entries<Case>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+                .Where(c => c.CategoryCode == category && c.ReportedAt >= since)];
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+
+        return near.Concat(pending)
             .Select(c => (Case: c, Meters: Meters(lon, lat, c.Lon, c.Lat)))
             .Where(x => x.Meters <= options.DuplicateRadiusMeters)
             .OrderBy(x => x.Meters)
             .Select(x => x.Case)
             .FirstOrDefault();
-        return nearest;
     }
 
     private static double Meters(double lon1, double lat1, double lon2, double lat2)

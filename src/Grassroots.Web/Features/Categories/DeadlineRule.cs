@@ -80,10 +80,15 @@ public sealed class DeadlineMissingException(string categoryCode, Urgency urgenc
 }
 
 /// <summary>The deadline table in memory: one lookup, no fallbacks.</summary>
-public sealed class DeadlineTable(IEnumerable<DeadlineRule> rules)
+public sealed class DeadlineTable(IEnumerable<DeadlineRule> rules, IEnumerable<CaseCategory>? categories = null)
 {
     private readonly Dictionary<(string, Urgency, Area), DeadlineProfile> rows =
         rules.ToDictionary(r => (r.CategoryCode, r.Urgency, r.Area), r => r.ToProfile());
+
+    private readonly Dictionary<string, CaseCategory> categories = (categories ?? []).ToDictionary(c => c.Code, StringComparer.Ordinal);
+
+    /// <summary>A category of the dictionary as it was read with the table (the hot intake path reads no database for it).</summary>
+    public CaseCategory? Category(string code) => categories.GetValueOrDefault(code);
 
     public int Count => rows.Count;
 

@@ -103,5 +103,5 @@ public sealed class LoadDictionary(AppDbContext db, AuditTrail audit, DeadlineCa
 
     /// <summary>The deadline table as it stands, for the workflow to look limits up in.</summary>
     public static async Task<DeadlineTable> DeadlinesAsync(AppDbContext db, CancellationToken cancellationToken) =>
-        new(await db.Deadlines.AsNoTracking().ToListAsync(cancellationToken));
+        new(await db.Deadlines.AsNoTracking().ToListAsync(cancellationToken), await db.Categories.AsNoTracking().ToListAsync(cancellationToken));
 }
