@@ -10,7 +10,10 @@ using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Import;
+using Grassroots.Web.Features.Open311;
+using Grassroots.Web.Features.Photos;
 using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Residents;
 using Grassroots.Web.Features.Units;
 using Scalar.AspNetCore;
 
@@ -31,6 +34,9 @@ builder.Services.AddSingleton<WriteQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
 builder.Services.AddCases(builder.Configuration);
 builder.Services.AddCategories();
+builder.Services.AddPhotos(builder.Configuration);
+builder.Services.AddResidents();
+builder.Services.AddOpen311(builder.Configuration);
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
@@ -85,6 +91,9 @@ app.MapAuditApi();
 app.MapCalendarApi();
 app.MapUnitApi();
 app.MapCategoryApi();
+app.MapPhotoApi();
+app.MapResidentsApi();
+app.MapOpen311Api();
 
 await DatabaseStartup.PrepareAsync(app.Services);
 await app.RunAsync();

@@ -4,6 +4,7 @@ using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Common;
+using Grassroots.Web.Features.Photos;
 using Grassroots.Web.Features.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +28,7 @@ public sealed record IntakeOutcome(ReportedDto? Case, bool Linked, ProblemHttpRe
 /// </summary>
 public sealed class CaseIntake(
     AppDbContext db, RegistryCache registry, CalendarCache calendars, DeadlineCache deadlines, WriteQueue writes,
-    TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights)
+    TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights, IPhotoStore photoStore)
 {
     /// <param name="scope">The reporter's data scope; null for channels open to the public (residents, Open311 keys scoped to the city).</param>
     public async Task<IntakeOutcome> ReportAsync(IntakeInput request, StepActor actor, IDataScope? scope, string? idempotencyKey, CancellationToken ct)
@@ -90,6 +91,7 @@ public sealed class CaseIntake(
             errors.Add(new("body", "reporterEmail", "invalid-email", Text.Pick("电子邮箱格式不对", "not an e-mail address")));
         }
 
+        var photos = await CheckPhotosAsync(request.Photos, errors, ct);
         if (errors.Count > 0)
         {
             return Refused(Problems.BadRequest("上报内容有误，未创建案件。", "The report is not valid; no case was created.", errors));
@@ -139,13 +141,13 @@ public sealed class CaseIntake(
             Case saved;
             if (duplicate is not null)
             {
-                duplicate.Link(actor, now, description!, request.Photos);
+                duplicate.Link(actor, now, description!, photos);
                 audit.Record("cases.link", "case:" + duplicate.Id, new { duplicate.Id, request = Redacted(request) }, $"report joined to case {duplicate.Id}");
                 saved = duplicate;
             }
             else
             {
-                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, request.Photos);
+                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, photos);
                 saved.Area = area;
                 saved.RoutedUnitCode = unit?.Code;
                 saved.StageYellowAt = dispatch.YellowAt;
@@ -171,6 +173,27 @@ public sealed class CaseIntake(
             unit is null ? null : new UnitRefDto(unit.Code, unit.Name),
             linked ? c.StageDeadline : registerDeadline, expected);
         return new IntakeOutcome(dto, linked, null);
+    }
+
+    /// <summary>The photos referenced by hash ("hash;hash"), each of which must already be in the store; null when there are none.</summary>
+    private async Task<string?> CheckPhotosAsync(string? photos, List<ProblemItem> errors, CancellationToken ct)
+    {
+        var hashes = (photos ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToList();
+        if (hashes.Count > PhotoEndpoints.MaxFiles)
+        {
+            errors.Add(new("body", "photos", "too-many-photos", Text.Pick($"最多 {PhotoEndpoints.MaxFiles} 张照片", $"at most {PhotoEndpoints.MaxFiles} photos")));
+            return null;
+        }
+
+        foreach (var hash in hashes)
+        {
+            if (!Photo.IsHash(hash) || !await photoStore.ExistsAsync(hash, ct))
+            {
+                errors.Add(new("body", "photos", "unknown-photo", Text.Pick($"照片 {hash} 不存在，请先上传", $"no photo {hash}: upload it first")));
+            }
+        }
+
+        return hashes.Count == 0 ? null : string.Join(';', hashes);
     }
 
     private static IntakeOutcome Refused(ProblemHttpResult problem) => new(null, false, problem);

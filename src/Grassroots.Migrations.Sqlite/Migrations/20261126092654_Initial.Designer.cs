@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126091413_Initial")]
+    [Migration("20261126092654_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -620,6 +620,46 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("deadline_rules", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Photos.PhotoUpload", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Lat")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Lon")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash", "UploadedBy");
+
+                    b.ToTable("photo_uploads", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Registry.Compound", b =>
