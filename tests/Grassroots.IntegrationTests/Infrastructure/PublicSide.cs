@@ -73,7 +73,7 @@ public static class PublicSide
     }
 
     /// <summary>Takes a reported case through the workflow to 结案, as staff would, at the given time: 张三 and 李四 are staff names the public must never see.</summary>
-    public static Task CloseAsync(GrassrootsApp app, string trackingCode, DateTime? at = null, string? feedbackPhoto = null) =>
+    public static Task<long> CloseAsync(GrassrootsApp app, string trackingCode, DateTime? at = null, string? feedbackPhoto = null) =>
         app.WithDbAsync(async db =>
         {
             var c = await db.Set<Case>().IgnoreQueryFilters().SingleAsync(x => x.TrackingCode == trackingCode);
