@@ -16,10 +16,14 @@ public sealed class PublicApp() : GrassrootsApp("Small");
 
 public static class PublicSide
 {
-    /// <summary>A small JPEG taken at 31°34'12"N 120°18'0"E (梁溪区) by its EXIF, with the given colour so that each is another photo.</summary>
+    /// <summary>
+    /// A small JPEG taken at 31°34'12"N 120°18'0"E (梁溪区) by its EXIF. Each <paramref name="red"/> is another
+    /// photo: close colours alone may compress to the same bytes, so a white pixel marks its place too.
+    /// </summary>
     public static byte[] Jpeg(byte red = 200, bool withLocation = true)
     {
         using var image = new Image<Rgba32>(16, 12, new Rgba32(red, 60, 40));
+        image[red % 16, red / 16 % 12] = new Rgba32(255, 255, 255);
         if (withLocation)
         {
             var exif = new ExifProfile();

@@ -41,6 +41,8 @@ public class PhotoApiTests(PublicApp app) : IClassFixture<PublicApp>
     public async Task AFileThatIsNotTheImageItClaims_IsRefusedByName_AndNothingIsStored()
     {
         var good = PublicSide.Jpeg(red: 12);
+        var hash = Photo.Inspect(good, "image/jpeg").Hash;
+        Assert.False(await app.Services.GetRequiredService<IPhotoStore>().ExistsAsync(hash, Ct));
         var fake = "<html>not a picture</html>"u8.ToArray();
         var response = await (await app.ClientAsync("lx.grid")).PostAsync("/api/photos",
             PublicSide.Form(("good.jpg", good, "image/jpeg"), ("fake.png", fake, "image/png")), Ct);
@@ -49,7 +51,6 @@ public class PhotoApiTests(PublicApp app) : IClassFixture<PublicApp>
         var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
         Assert.Equal(("fake.png", "photo-not-an-image"), (error.GetProperty("field").GetString(), error.GetProperty("code").GetString()));
 
-        var hash = Photo.Inspect(good, "image/jpeg").Hash;
         Assert.False(await app.Services.GetRequiredService<IPhotoStore>().ExistsAsync(hash, Ct));
         Assert.False(await app.WithDbAsync(db => db.Set<PhotoUpload>().AnyAsync(p => p.Hash == hash, Ct)));
     }
