@@ -11,7 +11,10 @@ using Grassroots.Web.Features.Common;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Import;
 using Grassroots.Web.Features.Kpis;
+using Grassroots.Web.Features.Open311;
+using Grassroots.Web.Features.Photos;
 using Grassroots.Web.Features.Registry;
+using Grassroots.Web.Features.Residents;
 using Grassroots.Web.Features.Units;
 using Scalar.AspNetCore;
 
@@ -33,6 +36,9 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
 builder.Services.AddCases(builder.Configuration);
 builder.Services.AddKpis(builder.Configuration);
 builder.Services.AddCategories();
+builder.Services.AddPhotos(builder.Configuration);
+builder.Services.AddResidents();
+builder.Services.AddOpen311(builder.Configuration);
 builder.WebHost.ConfigureKestrel((context, kestrel) =>
     kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection("Security").Get<SecurityOptions>()?.MaxRequestBodyBytes ?? new SecurityOptions().MaxRequestBodyBytes);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
@@ -88,6 +94,9 @@ app.MapAuditApi();
 app.MapCalendarApi();
 app.MapUnitApi();
 app.MapCategoryApi();
+app.MapPhotoApi();
+app.MapResidentsApi();
+app.MapOpen311Api();
 
 await DatabaseStartup.PrepareAsync(app.Services);
 await app.RunAsync();

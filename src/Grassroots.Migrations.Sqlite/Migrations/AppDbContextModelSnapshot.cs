@@ -739,6 +739,46 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.ToTable("kpi_watermark", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Photos.PhotoUpload", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Lat")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Lon")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UploadedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash", "UploadedBy");
+
+                    b.ToTable("photo_uploads", (string)null);
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Registry.Compound", b =>
                 {
                     b.Property<string>("Code")

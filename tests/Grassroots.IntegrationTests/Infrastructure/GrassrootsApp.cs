@@ -13,6 +13,9 @@ public class GrassrootsApp(string demoScale, IReadOnlyDictionary<string, string>
 
     public TestDatabase Database => database ?? throw new InvalidOperationException("Not initialised.");
 
+    /// <summary>The app's own photo folder, removed with it.</summary>
+    public string PhotoFolder { get; } = Path.Combine(Path.GetTempPath(), "grassroots-tests", "photos-" + Guid.NewGuid().ToString("N"));
+
     public async ValueTask InitializeAsync()
     {
         database = await TestDatabase.CreateAsync();
@@ -31,6 +34,7 @@ public class GrassrootsApp(string demoScale, IReadOnlyDictionary<string, string>
         builder.UseSetting("ConnectionStrings:Grassroots", Database.ConnectionString);
         builder.UseSetting("Demo:Scale", demoScale);
         builder.UseSetting("Demo:Seed", "7");
+        builder.UseSetting("Photos:Folder", PhotoFolder);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
@@ -97,6 +101,11 @@ public class GrassrootsApp(string demoScale, IReadOnlyDictionary<string, string>
         if (database is not null)
         {
             await database.DisposeAsync();
+        }
+
+        if (Directory.Exists(PhotoFolder))
+        {
+            Directory.Delete(PhotoFolder, recursive: true);
         }
 
         GC.SuppressFinalize(this);

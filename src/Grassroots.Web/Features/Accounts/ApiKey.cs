@@ -39,6 +39,17 @@ public sealed class ApiKey
 
     public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
+    /// <summary>The stored key that matches, if it exists and is not revoked.</summary>
+    public static async Task<ApiKey?> FindValidAsync(Grassroots.Data.AppDbContext db, string? key, CancellationToken ct)
+    {
+        var prefix = string.IsNullOrEmpty(key) ? null : PrefixOf(key);
+        var stored = prefix is null ? null : await db.Set<ApiKey>().FirstOrDefaultAsync(k => k.Prefix == prefix, ct);
+        return stored is null || stored.RevokedAt is not null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored.Hash), Encoding.ASCII.GetBytes(HashOf(key!)))
+            ? null
+            : stored;
+    }
+
     public static string? PrefixOf(string key) =>
         key.StartsWith(Marker, StringComparison.Ordinal) && key.Length > Marker.Length + 9 && key[Marker.Length + 8] == '_'
             ? key.Substring(Marker.Length, 8)

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Grassroots.Data;
 using Microsoft.AspNetCore.Authentication;
@@ -29,10 +27,8 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             return AuthenticateResult.NoResult();
         }
 
-        var prefix = ApiKey.PrefixOf(key);
-        var stored = prefix is null ? null : await db.Set<ApiKey>().FirstOrDefaultAsync(k => k.Prefix == prefix, Context.RequestAborted);
-        if (stored is null || stored.RevokedAt is not null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored.Hash), Encoding.ASCII.GetBytes(ApiKey.HashOf(key))))
+        var stored = await ApiKey.FindValidAsync(db, key, Context.RequestAborted);
+        if (stored is null)
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }

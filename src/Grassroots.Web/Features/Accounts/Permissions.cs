@@ -29,6 +29,7 @@ public enum Permission
     ViewKpis,
     PublishAssessment,
     ManageCalendar,
+    UploadPhoto,
 }
 
 /// <summary>Who may do what: the permission table of docs/security.md, enforced from here and only here.</summary>
@@ -65,6 +66,7 @@ public static class PermissionTable
         Permission.ViewKpis => [Roles.Administrator, .. CommandCentre, Roles.Assessor, Roles.Leader, Roles.Secretary],
         Permission.PublishAssessment => [Roles.Assessor],
         Permission.ManageCalendar => [Roles.Administrator],
+        Permission.UploadPhoto => [Roles.GridWorker, Roles.Intake, Roles.Leader, Roles.HandlingUnit],
     };
 
     public static string Policy(Permission permission) => "permission:" + permission;

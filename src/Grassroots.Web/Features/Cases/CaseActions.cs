@@ -6,6 +6,7 @@ using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Common;
+using Grassroots.Web.Features.Photos;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,7 @@ public sealed record JointBody(IReadOnlyList<JointTaskBody>? Cooperating);
 /// </summary>
 public static class CaseActions
 {
-    private sealed record Context(Case Case, StepActor Actor, DateTime Now, StageClock Clock, DeadlineProfile Profile, RatingOptions Rating);
+    private sealed record Context(Case Case, StepActor Actor, DateTime Now, StageClock Clock, DeadlineProfile Profile, RatingOptions Rating, string? Photos);
 
     public static IEndpointRouteBuilder MapCaseActions(this IEndpointRouteBuilder app)
     {
@@ -109,7 +110,7 @@ public static class CaseActions
             x => x.Case.Start(x.Actor, x.Now))).Require(Permission.HandleCase).WithSummary("签收: the unit takes the case on.");
 
         api.MapPost("/task", (long id, FeedbackBody? body, HttpContext http) => Run(http, id, Permission.HandleCase, "task", body,
-            x => x.Case.FinishTask(x.Actor, x.Now, body?.Result ?? "", body?.Photos), PhotoRefs(body?.Photos)))
+            x => x.Case.FinishTask(x.Actor, x.Now, body?.Result ?? "", x.Photos), photos: body?.Photos))
             .Require(Permission.HandleCase).WithSummary("A cooperating unit reports its 会办 task done.");
 
         api.MapPost("/return", (long id, ReasonBody? body, HttpContext http) => Run(http, id, Permission.ReturnCase, "return", body, x =>
@@ -122,18 +123,18 @@ public static class CaseActions
         api.MapPost("/feedback", (long id, FeedbackBody? body, HttpContext http) => Run(http, id, Permission.HandleCase, "feedback", body, x =>
         {
             var times = x.Clock.Check(x.Now, x.Profile);
-            x.Case.Feedback(x.Actor, x.Now, body?.Result ?? "", times.Deadline, body?.Photos);
+            x.Case.Feedback(x.Actor, x.Now, body?.Result ?? "", times.Deadline, x.Photos);
             x.Case.StageYellowAt = times.YellowAt;
-        }, PhotoRefs(body?.Photos))).Require(Permission.HandleCase).WithSummary("处理反馈: the unit reports the work done (after photos by hash); the on-site check clock starts.");
+        }, photos: body?.Photos)).Require(Permission.HandleCase).WithSummary("处理反馈: the unit reports the work done (after photos by hash); the on-site check clock starts.");
 
         api.MapPost("/verify", (long id, VerifyBody? body, HttpContext http) => Run(http, id, Permission.VerifyCase, "verify", body, x =>
             {
                 // Passed: the command centre closes within its dispatch minutes. Failed: 返工, a new handling period.
                 var done = body!.Done!.Value;
                 var times = done ? x.Clock.Dispatch(x.Now, x.Profile) : x.Clock.Handling(x.Now, x.Profile, x.Case.UnitCode);
-                x.Case.Verify(x.Actor, x.Now, done, body.Comment, times.Deadline, body.Photos);
+                x.Case.Verify(x.Actor, x.Now, done, body.Comment, times.Deadline, x.Photos);
                 x.Case.StageYellowAt = times.YellowAt;
-            }, body?.Done is null ? Invalid("done", "须说明是否处置到位：true 或 false", "say whether the work was done: true or false") : PhotoRefs(body.Photos)))
+            }, body?.Done is null ? Invalid("done", "须说明是否处置到位：true 或 false", "say whether the work was done: true or false") : null, body?.Photos))
             .Require(Permission.VerifyCase).WithSummary("核查 on site: done (to be closed) or not (返工, back to the unit).");
 
         api.MapPost("/close", (long id, CloseBody? body, HttpContext http) =>
@@ -222,7 +223,7 @@ public static class CaseActions
     private static void Rate(Context x, Rating rating, string? comment) => Rate(x.Case, x.Actor, x.Now, x.Clock, x.Profile, x.Rating, rating, comment);
 
     private static async Task<Results<Ok<CaseDetailDto>, ProblemHttpResult>> Run(
-        HttpContext http, long id, Permission permission, string action, object? body, Action<Context> act, ProblemHttpResult? invalid = null)
+        HttpContext http, long id, Permission permission, string action, object? body, Action<Context> act, ProblemHttpResult? invalid = null, string? photos = null)
     {
         var services = http.RequestServices;
         var ct = http.RequestAborted;
@@ -237,6 +238,14 @@ public static class CaseActions
         if (invalid is not null)
         {
             return invalid;
+        }
+
+        // Before and after photos are named by the hashes of photos already uploaded.
+        var photoErrors = new List<ProblemItem>();
+        var checkedPhotos = await PhotoRefs.CheckAsync(services.GetRequiredService<IPhotoStore>(), photos, photoErrors, ct);
+        if (photoErrors.Count > 0)
+        {
+            return Problems.BadRequest("请求内容有误，案件未变。", "The request is not valid; the case is unchanged.", photoErrors);
         }
 
         var user = http.User;
@@ -257,7 +266,7 @@ public static class CaseActions
                 var c = await w.Set<Case>().IgnoreQueryFilters().FirstAsync(x => x.Id == id, token);
                 var now = clock.GetUtcNow().UtcDateTime;
                 var before = c.Status;
-                act(new Context(c, actor, now, stageClock, table.For(c.CategoryCode, c.Urgency, c.Area), rating));
+                act(new Context(c, actor, now, stageClock, table.For(c.CategoryCode, c.Urgency, c.Area), rating, checkedPhotos));
                 new AuditTrail(w, new ReportCase.StepActorAsActor(actor), clock)
                     .Record("cases." + action, "case:" + id, new { id, action, body }, $"{before} → {c.Status}");
                 await w.SaveChangesAsync(token);
@@ -295,20 +304,6 @@ public static class CaseActions
         return unknown.Count == 0 ? null
             : Problems.BadRequest("处置单位不存在或已停用。", "The handling unit does not exist or is no longer active.",
                 [.. unknown.Select(u => new ProblemItem("body", field, "unknown-unit", Text.Pick($"没有在用的单位 {u}", $"no active unit {u}")))]);
-    }
-
-    /// <summary>Photos are named by their content hashes (64 hex digits), separated by ';', at most nine.</summary>
-    private static ProblemHttpResult? PhotoRefs(string? photos)
-    {
-        if (photos is null)
-        {
-            return null;
-        }
-
-        var hashes = photos.Split(';', StringSplitOptions.RemoveEmptyEntries);
-        return hashes.Length <= 9 && hashes.All(h => h.Length == 64 && h.All(char.IsAsciiHexDigitLower))
-            ? null
-            : Invalid("photos", "照片以内容哈希（64 位小写十六进制）表示，用分号分隔，最多 9 张", "photos are content hashes (64 lowercase hex digits) separated by ';', at most nine");
     }
 
     private static ProblemHttpResult Invalid(string field, string zh, string en) =>

@@ -4,6 +4,7 @@ using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Common;
+using Grassroots.Web.Features.Photos;
 using Grassroots.Web.Features.Registry;
 using Grassroots.Web.Features.Units;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,7 +29,7 @@ public sealed record IntakeOutcome(ReportedDto? Case, bool Linked, ProblemHttpRe
 /// </summary>
 public sealed class CaseIntake(
     RegistryCache registry, CalendarCache calendars, DeadlineCache deadlines, UnitDirectory units, WriteQueue writes,
-    TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights)
+    TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights, IPhotoStore photoStore)
 {
     /// <param name="scope">The reporter's data scope; null for channels open to the public (residents, Open311 keys scoped to the city).</param>
     public async Task<IntakeOutcome> ReportAsync(IntakeInput request, StepActor actor, IDataScope? scope, string? idempotencyKey, CancellationToken ct)
@@ -91,6 +92,7 @@ public sealed class CaseIntake(
             errors.Add(new("body", "reporterEmail", "invalid-email", Text.Pick("电子邮箱格式不对", "not an e-mail address")));
         }
 
+        var photos = await PhotoRefs.CheckAsync(photoStore, request.Photos, errors, ct);
         if (errors.Count > 0)
         {
             return Refused(Problems.BadRequest("上报内容有误，未创建案件。", "The report is not valid; no case was created.", errors));
@@ -145,13 +147,13 @@ public sealed class CaseIntake(
             Case saved;
             if (duplicate is not null)
             {
-                duplicate.Link(actor, now, description!, request.Photos);
+                duplicate.Link(actor, now, description!, photos);
                 audit.Record("cases.link", "case:" + duplicate.Id, new { duplicate.Id, request = Redacted(request) }, $"report joined to case {duplicate.Id}");
                 saved = duplicate;
             }
             else
             {
-                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, request.Photos);
+                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, photos);
                 saved.Id = await CaseIds.NextAsync(w, token);
                 saved.Area = area;
                 saved.RoutedUnitCode = unit?.Code;

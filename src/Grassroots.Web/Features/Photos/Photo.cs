@@ -33,6 +33,9 @@ public static class Photo
 {
     public const long DefaultMaxBytes = 10 * 1024 * 1024;
 
+    /// <summary>Whether the text is a photo's content hash: 64 lower-case hex digits (SHA-256).</summary>
+    public static bool IsHash(string? text) => text is { Length: 64 } && text.All(char.IsAsciiHexDigitLower);
+
     public static string MediaType(this PhotoType type) => type switch
     {
         PhotoType.Jpeg => "image/jpeg",

@@ -7,6 +7,8 @@ public interface IPhotoStore
     Task SaveAsync(PhotoInfo photo, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default);
 
     Task<byte[]?> ReadAsync(string hash, CancellationToken cancellationToken = default);
+
+    Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default);
 }
 
 public sealed class PhotoOptions
@@ -21,7 +23,7 @@ public sealed class PhotoOptions
 public sealed class FilePhotoStore(string folder) : IPhotoStore
 {
     private string PathOf(string hash) =>
-        hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower)
+        Photo.IsHash(hash)
             ? Path.Combine(folder, hash[..2], hash)
             : throw new ArgumentException("Not a photo hash.", nameof(hash));
 
@@ -42,6 +44,9 @@ public sealed class FilePhotoStore(string folder) : IPhotoStore
 
         File.Move(temporary, path, overwrite: true);
     }
+
+    public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Photo.IsHash(hash) && File.Exists(PathOf(hash)));
 
     public async Task<byte[]?> ReadAsync(string hash, CancellationToken cancellationToken = default)
     {

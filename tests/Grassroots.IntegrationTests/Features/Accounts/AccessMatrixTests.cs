@@ -40,9 +40,15 @@ public sealed class AccessMatrixTests : IAsyncLifetime
     });
 
     /// <summary>Inside: the community every 梁溪 demo account can see. Outside: a community of 新吴区, outside those accounts' scope.</summary>
-    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath, string PersonInside, string PersonOutside, long CaseInside, long CaseOutside, double OutsideLon, double OutsideLat);
+    private sealed record Places(string Community, string Street, string OrgInside, string OutsideCommunity, double Lon, double Lat, string CommunityName, string InsidePath, string OutsidePath, string PersonInside, string PersonOutside, long CaseInside, long CaseOutside, double OutsideLon, double OutsideLat)
+    {
+        public string PhotoInside { get; init; } = "";
+        public string PhotoOutside { get; init; } = "";
+        public string TrackingInside { get; init; } = "";
+        public string Open311Key { get; init; } = "";
+    }
 
-    private sealed record Req(HttpMethod Method, string Url, object? Body = null, string? Csv = null);
+    private sealed record Req(HttpMethod Method, string Url, object? Body = null, string? Csv = null, Func<HttpContent>? Content = null);
 
     /// <summary>How to call an endpoint inside every account's scope, outside it (if the endpoint addresses a place), and what success is.</summary>
     private sealed record Sample(Func<Places, Task<Req>> Inside, Func<Places, Task<Req>>? Outside, HttpStatusCode Success);
@@ -156,6 +162,23 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             _ => Task.FromResult(new Req(HttpMethod.Post, "/api/categories/import", Csv: System.Text.Encoding.UTF8.GetString(Grassroots.Web.Features.Categories.CategoryFile.Shipped()))),
             null,
             HttpStatusCode.OK),
+        ["POST /api/photos"] = new(_ => Task.FromResult(new Req(HttpMethod.Post, "/api/photos", Content: PhotoForm)), null, HttpStatusCode.OK),
+        ["GET /api/photos/{hash}"] = new(Get(p => $"/api/photos/{p.PhotoInside}"), Get(p => $"/api/photos/{p.PhotoOutside}"), HttpStatusCode.OK),
+        ["POST /api/public/photos"] = new(_ => Task.FromResult(new Req(HttpMethod.Post, "/api/public/photos", Content: PhotoForm)), null, HttpStatusCode.OK),
+        ["GET /api/public/photos/{hash}"] = new(Get(p => $"/api/public/photos/{p.PhotoOutside}"), null, HttpStatusCode.OK),
+        ["GET /api/public/districts"] = new(Get(_ => "/api/public/districts"), null, HttpStatusCode.OK),
+        ["GET /api/public/grids"] = new(Get(_ => "/api/public/grids?district=320214000000"), null, HttpStatusCode.OK),
+        ["POST /api/public/reports"] = new(p => Task.FromResult(new Req(HttpMethod.Post, "/api/public/reports", NewReport(p.Lon, p.Lat))), null, HttpStatusCode.Created),
+        ["GET /api/public/cases/{trackingCode}"] = new(Get(p => $"/api/public/cases/{p.TrackingInside}"), null, HttpStatusCode.OK),
+        ["POST /api/public/cases/{trackingCode}/rate"] = new(
+            async p => new Req(HttpMethod.Post, $"/api/public/cases/{await ClosedCaseAsync(p)}/rate", new { rating = "满意" }), null, HttpStatusCode.OK),
+        ["GET /open311/v2/discovery.{format}"] = new(Get(_ => "/open311/v2/discovery.xml"), null, HttpStatusCode.OK),
+        ["GET /open311/v2/services.{format}"] = new(Get(_ => "/open311/v2/services.json"), null, HttpStatusCode.OK),
+        ["GET /open311/v2/services/{code}.{format}"] = new(Get(_ => "/open311/v2/services/S0101.xml"), null, HttpStatusCode.OK),
+        ["POST /open311/v2/requests.{format}"] = new(p => Task.FromResult(new Req(HttpMethod.Post, "/open311/v2/requests.json", Content: () => Open311Form(p))), null, HttpStatusCode.Created),
+        ["GET /open311/v2/tokens/{token}.{format}"] = new(Get(p => $"/open311/v2/tokens/{p.TrackingInside}.json"), null, HttpStatusCode.OK),
+        ["GET /open311/v2/requests.{format}"] = new(Get(_ => "/open311/v2/requests.xml?status=open"), null, HttpStatusCode.OK),
+        ["GET /open311/v2/requests/{id}.{format}"] = new(Get(p => $"/open311/v2/requests/{p.CaseOutside}.json?extensions=true"), null, HttpStatusCode.OK),
     };
 
     private delegate void Advance(Grassroots.Web.Features.Cases.Case c, Grassroots.Web.Features.Cases.StepActor actor, DateTime now, bool inside);
@@ -203,6 +226,26 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         return c.Id;
     }
 
+    private static HttpContent PhotoForm() => PublicSide.Form(("photo.jpg", PublicSide.Jpeg(red: 99), "image/jpeg"));
+
+    private FormUrlEncodedContent Open311Form(Places p) => new(new Dictionary<string, string>
+    {
+        ["api_key"] = p.Open311Key,
+        ["service_code"] = categories[nextCategory++ % categories.Count],
+        ["lat"] = p.Lat.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ["long"] = p.Lon.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        ["description"] = "矩阵测试 Open311",
+    });
+
+    /// <summary>A closed case to rate: each rating needs one of its own.</summary>
+    private async Task<string> ClosedCaseAsync(Places p)
+    {
+        var (lon, lat) = (p.Lon, p.Lat);
+        var code = await PublicSide.ReportAsync(app.CreateClient(), categories[nextCategory++ % categories.Count], lon, lat);
+        await PublicSide.CloseAsync(app, code);
+        return code;
+    }
+
     private static string CompoundCsv(string community, Places p) =>
         FormattableString.Invariant($"code,name,community_code,lon,lat,households,branch_org_code\n{community}X99,矩阵测试小区,{community},{p.Lon},{p.Lat},120,\n");
 
@@ -239,23 +282,46 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         otherInside = app.WithDb(db => db.Units.IgnoreQueryFilters().Where(u => u.Code.StartsWith("320213-") && u.Code != "320213-CGJ").OrderBy(u => u.Code).First().Code);
         otherOutside = app.WithDb(db => db.Units.IgnoreQueryFilters().Where(u => u.Code.StartsWith("320214-") && u.Code != "320214-CGJ").OrderBy(u => u.Code).First().Code);
         categories = app.WithDb(db => db.Set<Grassroots.Web.Features.Categories.CaseCategory>().Where(c => c.ParentCode != null && c.Active).OrderBy(c => c.Code).Select(c => c.Code).ToList());
-        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path, personInside, personOutside, caseInside, caseOutside, outsidePoint.X, outsidePoint.Y);
+        places = new Places(community.Code, community.ParentCode!, community.Code, outside.Code, inside.X, inside.Y, community.Name, community.Path, outside.Path, personInside, personOutside, caseInside, caseOutside, outsidePoint.X, outsidePoint.Y)
+        {
+            PhotoInside = await PhotoOfAsync(caseInside),
+            PhotoOutside = await PhotoOfAsync(caseOutside),
+            TrackingInside = app.WithDb(db => db.Set<Grassroots.Web.Features.Cases.Case>().Single(c => c.Id == caseInside).TrackingCode),
+            Open311Key = await Open311KeyAsync(),
+        };
     }
 
-    /// <summary>A case in the grid, dispatched to the unit: inside the lx.grid and lx.unit scopes when it is theirs.</summary>
+    /// <summary>A case in the grid, dispatched to the unit: inside the lx.grid and lx.unit scopes when it is theirs. Its report carries a photo of its own.</summary>
     private async Task<long> AddCaseAsync(Grid grid, string unit)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
         var now = DateTime.UtcNow;
         var actor = new Grassroots.Web.Features.Cases.StepActor("test", Roles.GridWorker);
-        var c = Grassroots.Web.Features.Cases.Case.Report("0101", Grassroots.Web.Features.Categories.Urgency.Normal, Grassroots.Web.Features.Cases.CaseSource.GridWorker, 120.3, 31.5, grid.Code, grid.RegionPath, "矩阵测试", actor, now, now.AddMinutes(30));
+        var bytes = PublicSide.Jpeg(red: unit.StartsWith("320213", StringComparison.Ordinal) ? (byte)1 : (byte)2);
+        var photo = Grassroots.Web.Features.Photos.Photo.Inspect(bytes, "image/jpeg");
+        await scope.ServiceProvider.GetRequiredService<Grassroots.Web.Features.Photos.IPhotoStore>().SaveAsync(photo, bytes);
+        var c = Grassroots.Web.Features.Cases.Case.Report("0101", Grassroots.Web.Features.Categories.Urgency.Normal, Grassroots.Web.Features.Cases.CaseSource.GridWorker, 120.3, 31.5, grid.Code, grid.RegionPath, "矩阵测试", actor, now, now.AddMinutes(30), photo.Hash);
         c.Register(actor, now);
         c.Dispatch(actor, now, unit, now.AddHours(4));
         (c.ReporterName, c.ReporterPhone) = ("赵六", "13900001111");
         db.Add(c);
         await db.SaveChangesAsync();
         return c.Id;
+    }
+
+    private Task<string> PhotoOfAsync(long caseId) =>
+        app.WithDbAsync(db => db.Set<Grassroots.Web.Features.Cases.CaseStep>().Where(s => s.CaseId == caseId && s.Seq == 1).Select(s => s.Photos!).SingleAsync());
+
+    /// <summary>An Open311 client's key: the hotline's intake role, for the whole city.</summary>
+    private async Task<string> Open311KeyAsync()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
+        var (key, prefix) = ApiKey.NewKey();
+        db.Set<ApiKey>().Add(new ApiKey { Id = Guid.NewGuid(), Name = "open311", Prefix = prefix, Hash = ApiKey.HashOf(key), Roles = Roles.Intake, RegionCode = "320200000000", ScopePath = "320200000000/", CreatedBy = "test", CreatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+        return key;
     }
 
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
@@ -329,6 +395,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         if (req.Body is not null)
         {
             message.Content = JsonContent.Create(req.Body);
+        }
+        else if (req.Content is not null)
+        {
+            message.Content = req.Content();
         }
         else if (req.Csv is not null)
         {

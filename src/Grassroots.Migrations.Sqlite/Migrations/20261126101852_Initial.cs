@@ -252,6 +252,25 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "photo_uploads",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UploadedBy = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    UploadedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    MediaType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Bytes = table.Column<long>(type: "INTEGER", nullable: false),
+                    Lon = table.Column<double>(type: "REAL", nullable: true),
+                    Lat = table.Column<double>(type: "REAL", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_photo_uploads", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "regions",
                 columns: table => new
                 {
@@ -838,6 +857,11 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 column: "RegionPath");
 
             migrationBuilder.CreateIndex(
+                name: "IX_photo_uploads_Hash_UploadedBy",
+                table: "photo_uploads",
+                columns: new[] { "Hash", "UploadedBy" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_regions_Name",
                 table: "regions",
                 column: "Name");
@@ -917,6 +941,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "people");
+
+            migrationBuilder.DropTable(
+                name: "photo_uploads");
 
             migrationBuilder.DropTable(
                 name: "role_claims");

@@ -253,6 +253,25 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "photo_uploads",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UploadedBy = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    UploadedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    MediaType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Bytes = table.Column<long>(type: "bigint", nullable: false),
+                    Lon = table.Column<double>(type: "double precision", nullable: true),
+                    Lat = table.Column<double>(type: "double precision", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_photo_uploads", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "regions",
                 columns: table => new
                 {
@@ -839,6 +858,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 column: "RegionPath");
 
             migrationBuilder.CreateIndex(
+                name: "IX_photo_uploads_Hash_UploadedBy",
+                table: "photo_uploads",
+                columns: new[] { "Hash", "UploadedBy" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_regions_Name",
                 table: "regions",
                 column: "Name");
@@ -918,6 +942,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "people");
+
+            migrationBuilder.DropTable(
+                name: "photo_uploads");
 
             migrationBuilder.DropTable(
                 name: "role_claims");

@@ -1,0 +1,225 @@
+using System.Net;
+using System.Text.Json;
+using System.Xml.Linq;
+using Grassroots.IntegrationTests.Infrastructure;
+using Grassroots.Web.Data;
+using Grassroots.Web.Features.Cases;
+using Microsoft.EntityFrameworkCore;
+
+namespace Grassroots.IntegrationTests.Features.Open311;
+
+public class Open311Tests(PublicApp app) : IClassFixture<PublicApp>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<(string Key, Guid Id)> NewKeyAsync(string role = "Intake", string region = "320200000000")
+    {
+        var admin = await app.AdminClientAsync();
+        var created = await (await admin.PostAsync("/api/admin/api-keys",
+            System.Net.Http.Json.JsonContent.Create(new { name = "fixmystreet-" + Guid.NewGuid().ToString("N")[..6], roles = new[] { role }, regionCode = region }), Ct)).JsonAsync(HttpStatusCode.Created);
+        return (created.GetProperty("key").GetString()!, created.GetProperty("id").GetGuid());
+    }
+
+    private static FormUrlEncodedContent Form(params (string, string)[] fields) => new(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2)));
+
+    private static async Task<XElement> XmlAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("text/xml; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", text, StringComparison.Ordinal);
+        return XDocument.Parse(text).Root!;
+    }
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        return await response.JsonAsync(expected);
+    }
+
+    private static void IsError(XElement root, string code, string field)
+    {
+        Assert.Equal("errors", root.Name.LocalName);
+        Assert.Contains(root.Elements("error"), e => e.Element("code")!.Value == code && e.Element("description")!.Value.StartsWith(field, StringComparison.Ordinal));
+    }
+
+    private static void IsError(JsonElement root, string code, string field) =>
+        Assert.Contains(root.EnumerateArray(), e => e.GetProperty("code").GetString() == code && e.GetProperty("description").GetString()!.StartsWith(field, StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Discovery_NamesTheEndpoint_InBothFormats()
+    {
+        var client = app.CreateClient();
+        var xml = await XmlAsync(await client.GetAsync("/open311/v2/discovery.xml", Ct), HttpStatusCode.OK);
+        Assert.Equal("discovery", xml.Name.LocalName);
+        var endpoint = xml.Element("endpoints")!.Element("endpoint")!;
+        Assert.Equal("http://wiki.open311.org/GeoReport_v2", endpoint.Element("specification")!.Value);
+        Assert.EndsWith("/open311/v2", endpoint.Element("url")!.Value, StringComparison.Ordinal);
+        Assert.Equal(["text/xml", "application/json"], endpoint.Element("formats")!.Elements("format").Select(f => f.Value));
+        Assert.True(DateTimeOffset.Parse(xml.Element("changeset")!.Value, System.Globalization.CultureInfo.InvariantCulture) < DateTimeOffset.UtcNow);
+
+        var json = await JsonAsync(await client.GetAsync("/open311/v2/discovery.json", Ct), HttpStatusCode.OK);
+        Assert.Equal("production", json.GetProperty("endpoints")[0].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Services_AreTheActiveSubcategories_AndADefinitionListsItsAttributes()
+    {
+        var client = app.CreateClient();
+        var xml = await XmlAsync(await client.GetAsync("/open311/v2/services.xml", Ct), HttpStatusCode.OK);
+        var expected = app.WithDb(db => db.Set<Grassroots.Web.Features.Categories.CaseCategory>().Count(c => c.ParentCode != null && c.Active));
+        Assert.Equal(expected, xml.Elements("service").Count());
+        var s0103 = xml.Elements("service").Single(s => s.Element("service_code")!.Value == "S0103");
+        Assert.Equal("realtime", s0103.Element("type")!.Value);
+        Assert.Contains(s0103.Element("metadata")!.Value, new[] { "true", "false" });
+
+        var json = await JsonAsync(await client.GetAsync("/open311/v2/services.json?jurisdiction_id=wuxi.gov.cn", Ct), HttpStatusCode.OK);
+        Assert.Equal(expected, json.GetArrayLength());
+        var withMetadata = json.EnumerateArray().First(s => s.GetProperty("metadata").GetBoolean()).GetProperty("service_code").GetString();
+
+        var definition = await JsonAsync(await client.GetAsync($"/open311/v2/services/{withMetadata}.json", Ct), HttpStatusCode.OK);
+        var attribute = definition.GetProperty("attributes")[0];
+        Assert.Equal(("urgency", "singlevaluelist", 1), (attribute.GetProperty("code").GetString(), attribute.GetProperty("datatype").GetString(), attribute.GetProperty("order").GetInt32()));
+        Assert.Equal(["Normal", "Urgent"], attribute.GetProperty("values").EnumerateArray().Select(v => v.GetProperty("key").GetString()));
+
+        var definitionXml = await XmlAsync(await client.GetAsync($"/open311/v2/services/{withMetadata}.xml", Ct), HttpStatusCode.OK);
+        Assert.Equal("service_definition", definitionXml.Name.LocalName);
+        Assert.Equal(2, definitionXml.Element("attributes")!.Element("attribute")!.Element("values")!.Elements("value").Count());
+
+        IsError(await XmlAsync(await client.GetAsync("/open311/v2/services/X9999.xml", Ct), HttpStatusCode.NotFound), "404", "service_code");
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/services/X9999.json", Ct), HttpStatusCode.NotFound), "404", "service_code");
+    }
+
+    [Fact]
+    public async Task AnotherJurisdiction_Is404_InTheOpen311ErrorFormat()
+    {
+        var client = app.CreateClient();
+        IsError(await XmlAsync(await client.GetAsync("/open311/v2/services.xml?jurisdiction_id=chicago.gov", Ct), HttpStatusCode.NotFound), "404", "jurisdiction_id");
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/requests.json?jurisdiction_id=chicago.gov", Ct), HttpStatusCode.NotFound), "404", "jurisdiction_id");
+        IsError(await XmlAsync(await client.GetAsync("/open311/v2/services.html", Ct), HttpStatusCode.NotFound), "404", "format");
+    }
+
+    [Fact]
+    public async Task Posting_NeedsAValidKey_AndAValidRequest_EachErrorNamed()
+    {
+        var client = app.CreateClient();
+        var (lon, lat, _) = PublicSide.PointIn(app, "320213", 20);
+        var (key, id) = await NewKeyAsync();
+        (string, string)[] Valid(string apiKey) => [("api_key", apiKey), ("service_code", "S0104"), ("lat", lat.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), ("long", lon.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), ("description", "占道经营")];
+
+        IsError(await XmlAsync(await client.PostAsync("/open311/v2/requests.xml", Form(Valid("")[1..]), Ct), HttpStatusCode.Forbidden), "403", "api_key");
+        IsError(await JsonAsync(await client.PostAsync("/open311/v2/requests.json", Form(Valid("grk_00000000_wrong")), Ct), HttpStatusCode.Forbidden), "403", "api_key");
+        var (assessorKey, _) = await NewKeyAsync(role: "Assessor");
+        IsError(await JsonAsync(await client.PostAsync("/open311/v2/requests.json", Form(Valid(assessorKey)), Ct), HttpStatusCode.Forbidden), "403", "api_key");
+
+        var missing = await XmlAsync(await client.PostAsync("/open311/v2/requests.xml", Form(("api_key", key), ("address_string", "中山路 1 号")), Ct), HttpStatusCode.BadRequest);
+        IsError(missing, "400", "service_code");
+        IsError(missing, "400", "lat");
+        IsError(await JsonAsync(await client.PostAsync("/open311/v2/requests.json", Form([.. Valid(key).Select(f => f.Item1 == "service_code" ? (f.Item1, "X9999") : f)]), Ct), HttpStatusCode.BadRequest), "400", "service_code");
+        IsError(await JsonAsync(await client.PostAsync("/open311/v2/requests.json", Form([.. Valid(key).Where(f => f.Item1 is not ("lat" or "long")), ("lat", "39.9"), ("long", "116.4")]), Ct), HttpStatusCode.BadRequest), "400", "lat,long");
+        IsError(await XmlAsync(await client.PostAsync("/open311/v2/requests.xml", Form([.. Valid(key), ("jurisdiction_id", "elsewhere")]), Ct), HttpStatusCode.NotFound), "404", "jurisdiction_id");
+        IsError(await JsonAsync(await client.PostAsync("/open311/v2/requests.json", Form([.. Valid(key), ("attribute[colour]", "red")]), Ct), HttpStatusCode.BadRequest), "400", "attribute[colour]");
+        IsError(await JsonAsync(await client.PostAsync("/open311/v2/requests.json", Form([.. Valid(key), ("media_url", "http://example.com/a.jpg")]), Ct), HttpStatusCode.BadRequest), "400", "media_url");
+        Assert.Equal(0, await app.WithDbAsync(db => db.Set<Case>().CountAsync(c => c.CategoryCode == "S0104", Ct)));
+
+        // Revoked: refused at once.
+        await (await app.AdminClientAsync()).DeleteAsync($"/api/admin/api-keys/{id}", Ct);
+        IsError(await JsonAsync(await client.PostAsync("/open311/v2/requests.json", Form(Valid(key)), Ct), HttpStatusCode.Forbidden), "403", "api_key");
+    }
+
+    [Fact]
+    public async Task APostedRequest_IsACase_ReadBackByTokenAndId_WithoutTheReportersContactData()
+    {
+        var client = app.CreateClient();
+        var (lon, lat, grid) = PublicSide.PointIn(app, "320213", 21);
+        var photo = await PublicSide.UploadAsync(client, PublicSide.Jpeg(red: 31));
+        var (key, _) = await NewKeyAsync();
+        var posted = await JsonAsync(await client.PostAsync("/open311/v2/requests.json?api_key=" + key, Form(
+            ("jurisdiction_id", "wuxi.gov.cn"), ("service_code", "S0105"),
+            ("lat", lat.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), ("long", lon.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            ("description", "夜间施工噪声 <b>扰民</b>"), ("first_name", "小明"), ("last_name", "王"), ("phone", "13900001111"), ("email", "wang@example.cn"),
+            ("media_url", "http://anything/api/public/photos/" + photo)), Ct), HttpStatusCode.Created);
+        var id = posted[0].GetProperty("service_request_id").GetString()!;
+        var token = posted[0].GetProperty("token").GetString()!;
+
+        var stored = await app.WithDbAsync(db => db.Set<Case>().Include(c => c.Steps).SingleAsync(c => c.Id == long.Parse(id, System.Globalization.CultureInfo.InvariantCulture), Ct));
+        Assert.Equal((token, CaseSource.Resident, "王小明", "13900001111", "wang@example.cn"), (stored.TrackingCode, stored.Source, stored.ReporterName, stored.ReporterPhone, stored.ReporterEmail));
+        Assert.Equal(photo, stored.Steps.Single().Photos);
+
+        var byToken = await XmlAsync(await client.GetAsync($"/open311/v2/tokens/{token}.xml", Ct), HttpStatusCode.OK);
+        Assert.Equal(id, byToken.Element("request")!.Element("service_request_id")!.Value);
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/tokens/NOSUCHTOKEN.json", Ct), HttpStatusCode.NotFound), "404", "token");
+
+        var response = await client.GetAsync($"/open311/v2/requests/{id}.xml", Ct);
+        var raw = await response.Content.ReadAsStringAsync(Ct);
+        var request = (await XmlAsync(response, HttpStatusCode.OK)).Element("request")!;
+        Assert.Equal("open", request.Element("status")!.Value);
+        Assert.Equal("S0105", request.Element("service_code")!.Value);
+        Assert.Equal("夜间施工噪声 <b>扰民</b>", request.Element("description")!.Value);
+        Assert.Contains("&lt;b&gt;", raw, StringComparison.Ordinal);
+        var unitName = await app.WithDbAsync(db => db.Units.IgnoreQueryFilters().Where(u => u.Code == stored.RoutedUnitCode).Select(u => u.Name).SingleAsync(Ct));
+        Assert.Equal(unitName, request.Element("agency_responsible")!.Value);
+        Assert.Equal(DateTime.SpecifyKind(stored.StageDeadline!.Value, DateTimeKind.Utc), DateTimeOffset.Parse(request.Element("expected_datetime")!.Value, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime, TimeSpan.FromSeconds(1));
+        Assert.EndsWith("+08:00", request.Element("requested_datetime")!.Value, StringComparison.Ordinal);
+        Assert.EndsWith($"/api/public/photos/{photo}", request.Element("media_url")!.Value, StringComparison.Ordinal);
+        Assert.Equal(grid.Code, request.Element("address_id")!.Value);
+        foreach (var secret in new[] { "小明", "13900001111", "wang@example.cn" })
+        {
+            Assert.DoesNotContain(secret, raw, StringComparison.Ordinal);
+        }
+
+        var json = await JsonAsync(await client.GetAsync($"/open311/v2/requests/{id}.json", Ct), HttpStatusCode.OK);
+        Assert.Equal(id, json[0].GetProperty("service_request_id").GetString());
+        Assert.Equal(lat, json[0].GetProperty("lat").GetDouble(), 9);
+        IsError(await XmlAsync(await client.GetAsync("/open311/v2/requests/999999999.xml", Ct), HttpStatusCode.NotFound), "404", "service_request_id");
+    }
+
+    [Fact]
+    public async Task Requests_AreFilteredByIdCodeStatusAndDates_PagedAndSynced_AndCarryTheirHistoryOnRequest()
+    {
+        var client = app.CreateClient();
+        var (lon, lat, _) = PublicSide.PointIn(app, "320213", 22);
+        var open = await PublicSide.ReportAsync(client, "S0106", lon, lat);
+        var (lon2, lat2, _) = PublicSide.PointIn(app, "320213", 23);
+        var closed = await PublicSide.ReportAsync(client, "S0106", lon2, lat2);
+        var closedId = await PublicSide.CloseAsync(app, closed);
+        var openId = await app.WithDbAsync(db => db.Set<Case>().Where(c => c.TrackingCode == open).Select(c => c.Id).SingleAsync(Ct));
+
+        var both = await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?service_request_id={openId},{closedId}&status=closed", Ct), HttpStatusCode.OK);
+        Assert.Equal(2, both.GetArrayLength());
+        var onlyClosed = await JsonAsync(await client.GetAsync("/open311/v2/requests.json?service_code=S0106&status=closed", Ct), HttpStatusCode.OK);
+        var row = Assert.Single(onlyClosed.EnumerateArray());
+        Assert.Equal(("closed", "已更换灯泡，路灯恢复"), (row.GetProperty("status").GetString(), row.GetProperty("status_notes").GetString()));
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("expected_datetime").ValueKind);
+        var onlyOpen = await XmlAsync(await client.GetAsync("/open311/v2/requests.xml?service_code=S0106&status=open", Ct), HttpStatusCode.OK);
+        Assert.Equal([openId.ToString(System.Globalization.CultureInfo.InvariantCulture)], onlyOpen.Elements("request").Select(r => r.Element("service_request_id")!.Value));
+
+        var paged = await JsonAsync(await client.GetAsync("/open311/v2/requests.json?service_code=S0106&page=2&page_size=1", Ct), HttpStatusCode.OK);
+        Assert.Equal(openId.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(paged.EnumerateArray()).GetProperty("service_request_id").GetString());
+
+        var past = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddYears(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0, (await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?service_code=S0106&end_date={past}", Ct), HttpStatusCode.OK)).GetArrayLength());
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z", Ct), HttpStatusCode.BadRequest), "400", "end_date");
+        IsError(await XmlAsync(await client.GetAsync("/open311/v2/requests.xml?status=pending&page_size=5000", Ct), HttpStatusCode.BadRequest), "400", "status");
+
+        // Incremental sync: only what changed after the instant given, oldest change first.
+        var closedAt = await app.WithDbAsync(db => db.Set<Case>().Where(c => c.Id == closedId).Select(c => c.UpdatedAt).SingleAsync(Ct));
+        var after = Uri.EscapeDataString(new DateTimeOffset(DateTime.SpecifyKind(closedAt, DateTimeKind.Utc)).AddTicks(-10).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var synced = await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?service_code=S0106&updated_after={after}", Ct), HttpStatusCode.OK);
+        Assert.Contains(synced.EnumerateArray(), r => r.GetProperty("service_request_id").GetString() == closedId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(synced.EnumerateArray(), r => r.GetProperty("service_request_id").GetString() == openId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var extended = await XmlAsync(await client.GetAsync($"/open311/v2/requests/{closedId}.xml?extensions=true", Ct), HttpStatusCode.OK);
+        var text = extended.ToString();
+        var notes = extended.Element("request")!.Element("notes")!.Elements("note").ToList();
+        Assert.Equal(["已上报", "已立案", "已派遣至处置单位", "处置单位已反馈", "现场核查通过", "已结案"], notes.Select(n => n.Element("summary")!.Value));
+        Assert.Equal("Resident", extended.Element("request")!.Element("extended_attributes")!.Element("channel")!.Value);
+        Assert.Equal("PROCESSED", extended.Element("request")!.Element("extended_attributes")!.Element("detailed_status")!.Value);
+        foreach (var secret in new[] { "张三", "李四", "王网格", "王小明", "现场核实已修复" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+
+        Assert.Null((await XmlAsync(await client.GetAsync($"/open311/v2/requests/{closedId}.xml", Ct), HttpStatusCode.OK)).Element("request")!.Element("notes"));
+    }
+}
