@@ -429,6 +429,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ReporterPhone");
+
                     b.HasIndex("TrackingCode")
                         .IsUnique();
 

@@ -422,6 +422,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ReporterPhone");
+
                     b.HasIndex("TrackingCode")
                         .IsUnique();
 

@@ -41,6 +41,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.GridCode, c.Status });
         b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });
         b.HasIndex(c => new { c.UpdatedAt, c.Id });
+
+        // A reporter's own data, found by phone on request.
+        b.HasIndex(c => c.ReporterPhone);
         b.HasMany(c => c.Steps).WithOne().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Restrict);
     }
 }

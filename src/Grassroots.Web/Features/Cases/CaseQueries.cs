@@ -49,6 +49,8 @@ public static class CaseQueries
         api.MapGet("/", List).Require(Permission.ViewCases)
             .WithSummary("Cases in the caller's scope, newest first, by status, category, region subtree, source, overdue and date range; keyset pages.");
         api.MapGet("/{id:long}", Get).Require(Permission.ViewCases).WithSummary("One case with every step; the reporter's contact data masked.");
+        api.MapGet("/reporter-data", ReporterData).Require(Permission.ExportPersonalData)
+            .WithSummary("Everything kept about one reporter, found by phone number, for a request under PIPL to see one's own data; recorded.");
         api.MapGet("/{id:long}/contact", Contact).Require(Permission.RevealPersonalData)
             .WithSummary("The reporter's contact data in full, for the roles that must call back; each reveal is recorded.");
         return app;
@@ -217,6 +219,24 @@ public static class CaseQueries
             var done = steps.FirstOrDefault(d => d.Kind == StepKind.TaskDone && d.Seq > j.Seq && d.Unit == j.Result);
             return new JointTaskDto(j.Result ?? "", j.Comment ?? "", done is not null, done?.Result, done?.FinishedAt);
         })];
+    }
+
+    /// <summary>One report as its reporter may ask to see it: the case, what they said, and the contact data kept.</summary>
+    public sealed record ReporterCaseDto(long Id, string TrackingCode, DateTime ReportedAt, string Category, string Status, string Description, ReporterDto Reporter);
+
+    private static async Task<Results<Ok<List<ReporterCaseDto>>, ProblemHttpResult>> ReporterData(string? phone, AppDbContext db, AuditTrail audit, CancellationToken ct)
+    {
+        var digits = phone?.Trim();
+        if (string.IsNullOrEmpty(digits) || digits.Length > 20)
+        {
+            return Problems.BadRequest("请给出上报人的电话号码。", "Give the reporter's phone number.",
+                [new ProblemItem("query", "phone", "required", Text.Pick("缺少电话号码", "missing"))]);
+        }
+
+        var rows = await db.Set<Case>().AsNoTracking().Where(c => c.ReporterPhone == digits).OrderBy(c => c.ReportedAt).ToListAsync(ct);
+        audit.Record("personal-data.export", "reporter", new { phone = AuditChain.DigestOf(digits), cases = rows.Select(c => c.Id) }, $"reporter data exported: {rows.Count} cases");
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(rows.Select(c => new ReporterCaseDto(c.Id, c.TrackingCode, c.ReportedAt, c.CategoryCode, c.Status.ToString(), c.Description, Reporter(c, masked: false)!)).ToList());
     }
 
     private static async Task<Results<Ok<ReporterDto>, ProblemHttpResult>> Contact(long id, AppDbContext db, AuditTrail audit, CancellationToken ct)

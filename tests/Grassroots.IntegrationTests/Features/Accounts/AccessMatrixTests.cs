@@ -104,6 +104,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
             HttpStatusCode.Created),
         ["GET /api/cases/"] = new(Get(p => $"/api/cases?region={p.Community}"), Get(p => $"/api/cases?region={p.OutsideCommunity}"), HttpStatusCode.OK),
         ["GET /api/cases/{id:long}"] = new(Get(p => $"/api/cases/{p.CaseInside}"), Get(p => $"/api/cases/{p.CaseOutside}"), HttpStatusCode.OK),
+        ["GET /api/cases/reporter-data"] = new(Get(_ => "/api/cases/reporter-data?phone=13900001111"), null, HttpStatusCode.OK),
         ["GET /api/cases/{id:long}/contact"] = new(Get(p => $"/api/cases/{p.CaseInside}/contact"), Get(p => $"/api/cases/{p.CaseOutside}/contact"), HttpStatusCode.OK),
         ["POST /api/cases/{id:long}/accept"] = Act("accept", null, Reported),
         ["POST /api/cases/{id:long}/register"] = Act("register", null, Reported),

@@ -345,6 +345,14 @@ public class CaseWorkflowTests(WorkflowApp app) : IClassFixture<WorkflowApp>
         var report = await app.WithDbAsync(db => db.Set<AuditEntry>().SingleAsync(e => e.Target == "case:" + id && e.Operation == "cases.report", Ct));
         Assert.DoesNotContain("13812345678", report.Summary ?? "", StringComparison.Ordinal);
 
+        // The reporter may ask for everything kept about them: the administrator finds it by phone, and it is recorded.
+        var admin = await app.AdminClientAsync();
+        var mine = await (await admin.GetAsync("/api/cases/reporter-data?phone=13812345678", Ct)).JsonAsync(HttpStatusCode.OK);
+        var own = Assert.Single(mine.EnumerateArray(), c => c.GetProperty("id").GetInt64() == id);
+        Assert.Equal("13812345678", own.GetProperty("reporter").GetProperty("phone").GetString());
+        Assert.True(await app.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Operation == "personal-data.export" && e.Target == "reporter", Ct)));
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsync("lx.center")).GetAsync("/api/cases/reporter-data?phone=13812345678", Ct)).StatusCode);
+
         // Closed 181 days ago: the eraser removes name, phone and e-mail, and records it.
         await ActAsync("lx.center", id, "accept", null);
         await ActAsync("lx.center", id, "void", new { reason = "重复上报" });

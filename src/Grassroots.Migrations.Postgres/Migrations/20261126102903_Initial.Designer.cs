@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126101915_Initial")]
+    [Migration("20261126102903_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -431,6 +431,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(10)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReporterPhone");
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126101852_Initial")]
+    [Migration("20261126102816_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -424,6 +424,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReporterPhone");
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();

@@ -724,6 +724,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 columns: new[] { "RegionPath", "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_cases_ReporterPhone",
+                table: "cases",
+                column: "ReporterPhone");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_cases_Status_StageDeadline",
                 table: "cases",
                 columns: new[] { "Status", "StageDeadline" });
