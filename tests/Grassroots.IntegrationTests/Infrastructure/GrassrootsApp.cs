@@ -35,6 +35,9 @@ public class GrassrootsApp(string demoScale, IReadOnlyDictionary<string, string>
         builder.UseSetting("Demo:Scale", demoScale);
         builder.UseSetting("Demo:Seed", "7");
         builder.UseSetting("Photos:Folder", PhotoFolder);
+
+        // Tests start from an empty case table unless they ask for the demo year (SmallCityWithCasesApp).
+        builder.UseSetting("Demo:Cases", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
@@ -119,7 +122,6 @@ public class GrassrootsApp(string demoScale, IReadOnlyDictionary<string, string>
 /// </summary>
 public sealed class SmallCityApp() : GrassrootsApp("Small", new Dictionary<string, string>
 {
-    ["Demo:Cases"] = "false",
     ["Security:SignInPerMinute"] = "100000",
     ["Security:PublicPerMinute"] = "100000",
 });
@@ -128,7 +130,7 @@ public sealed class SmallCityApp() : GrassrootsApp("Small", new Dictionary<strin
 public sealed class EmptyApp() : GrassrootsApp("None");
 
 /// <summary>The small demo city with this year's cases, seeded at a fixed "now" so that the overdue sweep can be checked against it.</summary>
-public sealed class SmallCityWithCasesApp() : GrassrootsApp("Small")
+public sealed class SmallCityWithCasesApp() : GrassrootsApp("Small", new Dictionary<string, string> { ["Demo:Cases"] = "true" })
 {
     /// <summary>Thursday 26 November 2026, 10:30 in Wuxi.</summary>
     public static readonly DateTimeOffset Now = new(2026, 11, 26, 2, 30, 0, TimeSpan.Zero);
