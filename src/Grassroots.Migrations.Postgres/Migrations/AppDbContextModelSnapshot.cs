@@ -434,6 +434,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.HasIndex("TrackingCode")
                         .IsUnique();
 
+                    b.HasIndex("CategoryCode", "Lat");
+
                     b.HasIndex("CategoryCode", "ReportedAt");
 
                     b.HasIndex("GridCode", "Status");

@@ -427,6 +427,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex("TrackingCode")
                         .IsUnique();
 
+                    b.HasIndex("CategoryCode", "Lat");
+
                     b.HasIndex("CategoryCode", "ReportedAt");
 
                     b.HasIndex("GridCode", "Status");

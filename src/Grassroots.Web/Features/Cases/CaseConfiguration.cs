@@ -40,6 +40,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.UnitCode, c.Status });
         b.HasIndex(c => new { c.GridCode, c.Status });
         b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });
+
+        // The duplicate check on every report: the category, then a narrow band of latitude (±50 m), is a handful of rows.
+        b.HasIndex(c => new { c.CategoryCode, c.Lat });
         b.HasIndex(c => new { c.UpdatedAt, c.Id });
 
         // A reporter's own data, found by phone on request.

@@ -91,6 +91,15 @@ public static class ReportCase
         return candidates;
     }
 
+    private sealed record Nearby(long Id, double Lon, double Lat);
+
+    private static readonly Func<AppDbContext, string, DateTime, double, double, double, double, IAsyncEnumerable<Nearby>> NearbyOpen =
+        EF.CompileAsyncQuery((AppDbContext db, string category, DateTime since, double minLon, double maxLon, double minLat, double maxLat) =>
+            db.Set<Case>().IgnoreQueryFilters()
+                .Where(c => c.CategoryCode == category && c.Lat >= minLat && c.Lat <= maxLat && c.Lon >= minLon && c.Lon <= maxLon
+                    && c.ReportedAt >= since && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided)
+                .Select(c => new Nearby(c.Id, c.Lon, c.Lat)));
+
     /// <summary>
     /// The nearest open case of the category within the radius and the window: one already saved, or one
     /// reported moments ago and waiting in the same save of the single writer.
@@ -100,11 +109,13 @@ public static class ReportCase
         var since = now.AddHours(-options.DuplicateWindowHours);
         var dLat = options.DuplicateRadiusMeters / 111_320.0;
         var dLon = dLat / Math.Cos(lat * Math.PI / 180);
-        var near = await db.Set<Case>().IgnoreQueryFilters()
-            .Where(c => c.CategoryCode == category && c.ReportedAt >= since
-                && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided
-                && c.Lon >= lon - dLon && c.Lon <= lon + dLon && c.Lat >= lat - dLat && c.Lat <= lat + dLat)
-            .ToListAsync(ct);
+        // Candidates as ids and positions only (compiled once): the one chosen is loaded, tracked, by its key.
+        var near = new List<(long Id, double Lon, double Lat)>();
+        await foreach (var c in NearbyOpen(db, category, since, lon - dLon, lon + dLon, lat - dLat, lat + dLat).WithCancellation(ct))
+        {
+            near.Add((c.Id, c.Lon, c.Lat));
+        }
+
         // Added entries are known without a scan of every tracked entity for changes.
         var detect = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
@@ -119,12 +130,17 @@ public static class ReportCase
             db.ChangeTracker.AutoDetectChangesEnabled = detect;
         }
 
-        return near.Concat(pending)
-            .Select(c => (Case: c, Meters: Meters(lon, lat, c.Lon, c.Lat)))
+        var within = near.Select(c => (c.Id, Case: (Case?)null, Meters: Meters(lon, lat, c.Lon, c.Lat)))
+            .Concat(pending.Select(c => (c.Id, Case: (Case?)c, Meters: Meters(lon, lat, c.Lon, c.Lat))))
             .Where(x => x.Meters <= options.DuplicateRadiusMeters)
             .OrderBy(x => x.Meters)
-            .Select(x => x.Case)
-            .FirstOrDefault();
+            .ToList();
+        if (within.Count == 0)
+        {
+            return null;
+        }
+
+        return within[0].Case ?? await db.Set<Case>().FindAsync([within[0].Id], ct);
     }
 
     private static double Meters(double lon1, double lat1, double lon2, double lat2)

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126102903_Initial")]
+    [Migration("20261126103934_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -436,6 +436,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();
+
+                    b.HasIndex("CategoryCode", "Lat");
 
                     b.HasIndex("CategoryCode", "ReportedAt");
 

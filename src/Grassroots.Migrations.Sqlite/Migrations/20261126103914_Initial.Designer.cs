@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126102816_Initial")]
+    [Migration("20261126103914_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -429,6 +429,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("TrackingCode")
                         .IsUnique();
+
+                    b.HasIndex("CategoryCode", "Lat");
 
                     b.HasIndex("CategoryCode", "ReportedAt");
 

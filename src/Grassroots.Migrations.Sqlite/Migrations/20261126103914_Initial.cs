@@ -708,6 +708,11 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 columns: new[] { "Unit", "FinishedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_cases_CategoryCode_Lat",
+                table: "cases",
+                columns: new[] { "CategoryCode", "Lat" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_cases_CategoryCode_ReportedAt",
                 table: "cases",
                 columns: new[] { "CategoryCode", "ReportedAt" });
