@@ -27,16 +27,16 @@ token() {
 # One report per line: a point inside a grid (each grid's polygon from the API, its vertex average moved
 # toward a vertex until the server locates it in that grid), a category of the dictionary, a description.
 bodies() {
-    local auth="$1" out="$2"
+    local auth="$1" out="$2" seed="$3"
     curl -s "$BASE/api/categories" > "$WORK/categories.json"
     : > "$WORK/grids.json"
     for d in ${DISTRICT_CODES:-320213000000 320214000000 320211000000 320206000000 320205000000 320282000000 320281000000}; do
         curl -s -H "$auth" "$BASE/api/grids?region=$d" >> "$WORK/grids.json"
         echo >> "$WORK/grids.json"
     done
-    python3 - "$WORK/grids.json" "$WORK/categories.json" "$out" <<'PY'
+    python3 - "$WORK/grids.json" "$WORK/categories.json" "$out" "$seed" <<'PY'
 import json, random, sys
-random.seed(2026)
+random.seed(int(sys.argv[4]))
 grids = []
 for line in open(sys.argv[1], encoding="utf-8"):
     if line.strip():
@@ -56,7 +56,7 @@ cats = json.load(open(sys.argv[2], encoding="utf-8"))
 cats = cats.get("categories", cats) if isinstance(cats, dict) else cats
 codes = sorted(set(subs(cats)))
 with open(sys.argv[3], "w", encoding="utf-8") as out:
-    for i in range(20000):
+    for i in range(120000):
         lon, lat = random.choice(grids)
         body = {"category": random.choice(codes), "lon": round(lon + random.uniform(-2e-4, 2e-4), 7), "lat": round(lat + random.uniform(-2e-4, 2e-4), 7),
                 "description": "压测上报：路面破损，请处理", "urgency": "Normal", "source": "Hotline"}
@@ -74,10 +74,11 @@ run_on() {
     echo "== $label: ready in $(seconds_since "$started") s"
     local auth
     auth="Authorization: Bearer $(token leader)"
-    bodies "$auth" "$WORK/bodies.jsonl"
     for c in $CONCURRENCY; do
+        # Reports of their own for each run: a run must not send again what an earlier one sent (it would join those cases).
+        bodies "$auth" "$WORK/bodies-$c.jsonl" "$((2026 + c))"
         echo "-- $label, $c connections"
-        dotnet "$DRIVER" --url "$BASE/api/cases" --body "$WORK/bodies.jsonl" -c "$c" -d "$SECONDS_PER_RUN" --warmup 3 --header "$auth" || true
+        dotnet "$DRIVER" --url "$BASE/api/cases" --body "$WORK/bodies-$c.jsonl" -c "$c" -d "$SECONDS_PER_RUN" --warmup 3 --header "$auth" || true
         echo
     done
     echo "== $label: RSS after the load $(rss_mb "$SERVER_PID") MB"

@@ -717,7 +717,7 @@ public sealed class DemoCaseGenerator
 
             // 会办: now and then a second unit of the district is asked to help, with its own task.
             string? partner = null;
-            if (r.Chance(0.015) && g.PartnerOf(unit) is { } helper)
+            if (c.CooperatingUnits is null && r.Chance(0.015) && g.PartnerOf(unit) is { } helper)
             {
                 var tJoint = After(last, span * r.Between(0.05, 0.2));
                 if (!Reach(ref tJoint))
