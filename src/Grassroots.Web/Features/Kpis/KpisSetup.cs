@@ -7,7 +7,6 @@ public static class KpisSetup
         services.Configure<KpiOptions>(configuration.GetSection("Kpis"));
         services.AddSingleton<KpiFolder>();
         services.AddHostedService<KpiFoldService>();
-        services.AddScoped<Demo.IAfterCasesSeeded, RebuildAfterDemoCases>();
         return services;
     }
 }
