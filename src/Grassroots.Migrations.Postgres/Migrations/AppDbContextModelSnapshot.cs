@@ -301,6 +301,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CommunityCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
                     b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -312,6 +316,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
 
                     b.Property<DateTime?>("ExtensionAskedUntil")
                         .HasColumnType("timestamp with time zone");
@@ -405,6 +413,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<string>("StreetCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
                     b.Property<string>("Supervision")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -440,13 +452,19 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("GridCode", "Status");
 
+                    b.HasIndex("ReportedAt", "Id");
+
                     b.HasIndex("Status", "StageDeadline");
 
                     b.HasIndex("UnitCode", "Status");
 
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("RegionPath", "ReportedAt", "Id");
+                    b.HasIndex("CommunityCode", "ReportedAt", "Id");
+
+                    b.HasIndex("DistrictCode", "ReportedAt", "Id");
+
+                    b.HasIndex("StreetCode", "ReportedAt", "Id");
 
                     b.ToTable("cases", (string)null);
                 });

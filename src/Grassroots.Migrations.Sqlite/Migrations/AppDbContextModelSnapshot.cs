@@ -294,6 +294,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CommunityCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("TEXT");
 
@@ -304,6 +308,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ExtensionAskedUntil")
@@ -398,6 +406,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("StreetCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Supervision")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -433,13 +445,19 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("GridCode", "Status");
 
+                    b.HasIndex("ReportedAt", "Id");
+
                     b.HasIndex("Status", "StageDeadline");
 
                     b.HasIndex("UnitCode", "Status");
 
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("RegionPath", "ReportedAt", "Id");
+                    b.HasIndex("CommunityCode", "ReportedAt", "Id");
+
+                    b.HasIndex("DistrictCode", "ReportedAt", "Id");
+
+                    b.HasIndex("StreetCode", "ReportedAt", "Id");
 
                     b.ToTable("cases", (string)null);
                 });

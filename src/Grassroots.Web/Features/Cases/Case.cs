@@ -23,6 +23,12 @@ public sealed class Case : IGridAndUnitScoped
     public double Lat { get; set; }
     public required string GridCode { get; set; }
     public required string RegionPath { get; set; }
+
+    /// <summary>The district, street and community of <see cref="RegionPath"/>, each indexed with the report time: a subtree's newest cases are an index range read in order.</summary>
+    public string? DistrictCode { get; set; }
+    public string? StreetCode { get; set; }
+    public string? CommunityCode { get; set; }
+
     public required string Description { get; set; }
 
     /// <summary>城区 or 农村, from the community at intake: with category and urgency it picks the deadline row of every stage.</summary>
@@ -113,6 +119,8 @@ public sealed class Case : IGridAndUnitScoped
             ReportedAt = now,
             StageStartedAt = now,
         };
+        var levels = regionPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        (c.DistrictCode, c.StreetCode, c.CommunityCode) = (levels.ElementAtOrDefault(1), levels.ElementAtOrDefault(2), levels.ElementAtOrDefault(3));
         c.Append(StepKind.Report, actor, now, now, null, null, description, photos);
         c.StageDeadline = registerDeadline;
         return c;

@@ -35,7 +35,13 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => c.TrackingCode).IsUnique();
 
         // Lists by place and time (keyset pages), the overdue sweep, a unit's work, the duplicate check.
-        b.HasIndex(c => new { c.RegionPath, c.ReportedAt, c.Id });
+        b.Property(c => c.DistrictCode).HasMaxLength(12);
+        b.Property(c => c.StreetCode).HasMaxLength(12);
+        b.Property(c => c.CommunityCode).HasMaxLength(12);
+        b.HasIndex(c => new { c.DistrictCode, c.ReportedAt, c.Id });
+        b.HasIndex(c => new { c.StreetCode, c.ReportedAt, c.Id });
+        b.HasIndex(c => new { c.CommunityCode, c.ReportedAt, c.Id });
+        b.HasIndex(c => new { c.ReportedAt, c.Id });
         b.HasIndex(c => new { c.Status, c.StageDeadline });
         b.HasIndex(c => new { c.UnitCode, c.Status });
         b.HasIndex(c => new { c.GridCode, c.Status });

@@ -69,7 +69,7 @@ public static class CaseQueries
         : TrafficLight.Green;
 
     private static async Task<Results<Ok<CasePage>, ProblemHttpResult>> List(
-        AppDbContext db, TimeProvider clock, string? status, string? category, string? region, string? source, bool? overdue, string? light,
+        AppDbContext db, DataScope scope, TimeProvider clock, string? status, string? category, string? region, string? source, bool? overdue, string? light,
         DateTimeOffset? from, DateTimeOffset? to, string? after, int? limit, CancellationToken ct)
     {
         var errors = new List<ProblemItem>();
@@ -138,15 +138,25 @@ public static class CaseQueries
             return Problems.BadRequest("查询条件有误。", "The query is not valid.", errors);
         }
 
-        if (region is not null)
+        // A subtree is read by its level's code, indexed with the report time, so its newest page is a range read in
+        // order; without a region the caller's own scope is the subtree (the scope filter still applies to every row).
+        var subtree = region ?? scope.RegionPath?.TrimEnd('/').Split('/')[^1];
+        if (subtree is not null)
         {
-            var path = await db.Regions.Where(r => r.Code == region).Select(r => r.Path).FirstOrDefaultAsync(ct);
-            if (path is null)
+            var node = await db.Regions.Where(r => r.Code == subtree).Select(r => new { r.Path, r.Kind }).FirstOrDefaultAsync(ct);
+            if (node is null)
             {
-                return RegistryEndpoints.RegionNotFound(region);
+                return RegistryEndpoints.RegionNotFound(subtree);
             }
 
-            query = query.Where(c => c.RegionPath.StartsWith(path));
+            query = node.Kind.Level() switch
+            {
+                2 => query.Where(c => c.DistrictCode == subtree),
+                3 => query.Where(c => c.StreetCode == subtree),
+                4 => query.Where(c => c.CommunityCode == subtree),
+                1 => query, // the whole city
+                _ => query.Where(c => c.RegionPath.StartsWith(node.Path)),
+            };
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

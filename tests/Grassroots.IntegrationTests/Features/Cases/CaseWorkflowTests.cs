@@ -399,4 +399,27 @@ public class CaseWorkflowTests(WorkflowApp app) : IClassFixture<WorkflowApp>
             Assert.Equal(JsonValueKind.Null, back.GetProperty("workingPeriods").ValueKind);
         }
     }
+
+    [Fact]
+    public async Task Lists_ReadASubtreeByItsLevel_AndDefaultToTheCallersOwn()
+    {
+        var id = await ReportAsync();
+        var c = await LoadAsync(id);
+        Assert.Equal(("320213000000", c.GridCode[..9] + "000", c.GridCode[..12]), (c.DistrictCode, c.StreetCode, c.CommunityCode));
+        var center = await app.ClientAsync("lx.center");
+        async Task<List<JsonElement>> Items(HttpClient client, string query) =>
+            [.. (await (await client.GetAsync("/api/cases?limit=500&" + query, Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()];
+
+        foreach (var region in new[] { "320200000000", c.DistrictCode!, c.StreetCode!, c.CommunityCode! })
+        {
+            var items = await Items(center, "region=" + region);
+            Assert.Contains(items, i => i.GetProperty("id").GetInt64() == id);
+        }
+
+        var neighbour = app.WithDb(db => db.Set<Region>().Where(r => r.ParentCode == c.StreetCode && r.Code != c.CommunityCode).OrderBy(r => r.Code).Select(r => r.Code).First());
+        Assert.DoesNotContain(await Items(center, "region=" + neighbour), i => i.GetProperty("id").GetInt64() == id);
+        Assert.Contains(await Items(center, ""), i => i.GetProperty("id").GetInt64() == id);
+        Assert.DoesNotContain(await Items(await app.ClientAsync("xw.center"), ""), i => i.GetProperty("id").GetInt64() == id);
+        await (await (await app.ClientAsync("xw.center")).GetAsync("/api/cases?region=" + c.DistrictCode, Ct)).ProblemAsync(HttpStatusCode.NotFound);
+    }
 }

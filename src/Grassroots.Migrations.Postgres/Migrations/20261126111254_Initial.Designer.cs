@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126103934_Initial")]
+    [Migration("20261126111254_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -304,6 +304,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CommunityCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
                     b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -315,6 +319,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
 
                     b.Property<DateTime?>("ExtensionAskedUntil")
                         .HasColumnType("timestamp with time zone");
@@ -408,6 +416,10 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<string>("StreetCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)");
+
                     b.Property<string>("Supervision")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -443,13 +455,19 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("GridCode", "Status");
 
+                    b.HasIndex("ReportedAt", "Id");
+
                     b.HasIndex("Status", "StageDeadline");
 
                     b.HasIndex("UnitCode", "Status");
 
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("RegionPath", "ReportedAt", "Id");
+                    b.HasIndex("CommunityCode", "ReportedAt", "Id");
+
+                    b.HasIndex("DistrictCode", "ReportedAt", "Id");
+
+                    b.HasIndex("StreetCode", "ReportedAt", "Id");
 
                     b.ToTable("cases", (string)null);
                 });

@@ -155,6 +155,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     Lat = table.Column<double>(type: "double precision", nullable: false),
                     GridCode = table.Column<string>(type: "character varying(15)", maxLength: 15, nullable: false),
                     RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
+                    StreetCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
+                    CommunityCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: true),
                     Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
                     Area = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     ReporterName = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
@@ -719,14 +722,24 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 columns: new[] { "CategoryCode", "ReportedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_cases_CommunityCode_ReportedAt_Id",
+                table: "cases",
+                columns: new[] { "CommunityCode", "ReportedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_DistrictCode_ReportedAt_Id",
+                table: "cases",
+                columns: new[] { "DistrictCode", "ReportedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_cases_GridCode_Status",
                 table: "cases",
                 columns: new[] { "GridCode", "Status" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_RegionPath_ReportedAt_Id",
+                name: "IX_cases_ReportedAt_Id",
                 table: "cases",
-                columns: new[] { "RegionPath", "ReportedAt", "Id" });
+                columns: new[] { "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_ReporterPhone",
@@ -737,6 +750,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "IX_cases_Status_StageDeadline",
                 table: "cases",
                 columns: new[] { "Status", "StageDeadline" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_StreetCode_ReportedAt_Id",
+                table: "cases",
+                columns: new[] { "StreetCode", "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_TrackingCode",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126103914_Initial")]
+    [Migration("20261126111234_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -297,6 +297,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("ClosedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CommunityCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("ContactErasedAt")
                         .HasColumnType("TEXT");
 
@@ -307,6 +311,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ExtensionAskedUntil")
@@ -401,6 +409,10 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("StreetCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Supervision")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -436,13 +448,19 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("GridCode", "Status");
 
+                    b.HasIndex("ReportedAt", "Id");
+
                     b.HasIndex("Status", "StageDeadline");
 
                     b.HasIndex("UnitCode", "Status");
 
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("RegionPath", "ReportedAt", "Id");
+                    b.HasIndex("CommunityCode", "ReportedAt", "Id");
+
+                    b.HasIndex("DistrictCode", "ReportedAt", "Id");
+
+                    b.HasIndex("StreetCode", "ReportedAt", "Id");
 
                     b.ToTable("cases", (string)null);
                 });
