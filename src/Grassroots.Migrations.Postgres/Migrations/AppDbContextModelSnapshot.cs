@@ -464,7 +464,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
+                    b.HasIndex("DistrictCode", "Status", "StageDeadline");
+
                     b.HasIndex("StreetCode", "ReportedAt", "Id");
+
+                    b.HasIndex("StreetCode", "Status", "StageDeadline");
 
                     b.ToTable("cases", (string)null);
                 });

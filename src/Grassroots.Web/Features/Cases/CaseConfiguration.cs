@@ -42,6 +42,8 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.StreetCode, c.ReportedAt, c.Id });
         b.HasIndex(c => new { c.CommunityCode, c.ReportedAt, c.Id });
         b.HasIndex(c => new { c.ReportedAt, c.Id });
+        b.HasIndex(c => new { c.DistrictCode, c.Status, c.StageDeadline });
+        b.HasIndex(c => new { c.StreetCode, c.Status, c.StageDeadline });
         b.HasIndex(c => new { c.Status, c.StageDeadline });
         b.HasIndex(c => new { c.UnitCode, c.Status });
         b.HasIndex(c => new { c.GridCode, c.Status });

@@ -56,6 +56,12 @@ public static class CaseQueries
         return app;
     }
 
+    /// <summary>
+    /// The states whose stage clock runs (not closed, voided or parked), named one by one so that a subtree's overdue
+    /// or coloured cases are a few index ranges (level code, status, deadline) rather than a walk over the subtree.
+    /// </summary>
+    private static readonly CaseStatus[] Running = [.. Enum.GetValues<CaseStatus>().Where(s => s.IsOpen() && s != CaseStatus.Parked)];
+
     internal static CaseSummaryDto Summary(Case c, DateTime now) => new(
         c.Id, c.TrackingCode, c.CategoryCode, c.Urgency.ToString(), c.Source.ToString(), c.Status.ToString(), c.Status.Label(),
         c.GridCode, c.UnitCode, c.ReportedAt, c.StageDeadline, c.Status.IsOpen() && c.Status != CaseStatus.Parked && c.StageDeadline < now,
@@ -163,13 +169,13 @@ public static class CaseQueries
         if (overdue is { } late)
         {
             query = late
-                ? query.Where(c => c.StageDeadline < now && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked)
+                ? query.Where(c => Running.Contains(c.Status) && c.StageDeadline < now)
                 : query.Where(c => !(c.StageDeadline < now && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked));
         }
 
         if (wantedLight is { } lit)
         {
-            var running = query.Where(c => c.StageDeadline != null && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked);
+            var running = query.Where(c => Running.Contains(c.Status) && c.StageDeadline != null);
             query = lit switch
             {
                 TrafficLight.Red => running.Where(c => c.StageDeadline < now),

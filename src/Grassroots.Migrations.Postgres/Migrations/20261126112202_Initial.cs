@@ -732,6 +732,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 columns: new[] { "DistrictCode", "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_cases_DistrictCode_Status_StageDeadline",
+                table: "cases",
+                columns: new[] { "DistrictCode", "Status", "StageDeadline" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_cases_GridCode_Status",
                 table: "cases",
                 columns: new[] { "GridCode", "Status" });
@@ -755,6 +760,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "IX_cases_StreetCode_ReportedAt_Id",
                 table: "cases",
                 columns: new[] { "StreetCode", "ReportedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_StreetCode_Status_StageDeadline",
+                table: "cases",
+                columns: new[] { "StreetCode", "Status", "StageDeadline" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_TrackingCode",

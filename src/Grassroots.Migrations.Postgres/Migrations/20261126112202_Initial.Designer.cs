@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126111254_Initial")]
+    [Migration("20261126112202_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -467,7 +467,11 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
+                    b.HasIndex("DistrictCode", "Status", "StageDeadline");
+
                     b.HasIndex("StreetCode", "ReportedAt", "Id");
+
+                    b.HasIndex("StreetCode", "Status", "StageDeadline");
 
                     b.ToTable("cases", (string)null);
                 });

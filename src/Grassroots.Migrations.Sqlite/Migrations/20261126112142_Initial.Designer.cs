@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126111234_Initial")]
+    [Migration("20261126112142_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -460,7 +460,11 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
+                    b.HasIndex("DistrictCode", "Status", "StageDeadline");
+
                     b.HasIndex("StreetCode", "ReportedAt", "Id");
+
+                    b.HasIndex("StreetCode", "Status", "StageDeadline");
 
                     b.ToTable("cases", (string)null);
                 });
