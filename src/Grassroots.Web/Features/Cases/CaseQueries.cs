@@ -169,13 +169,13 @@ public static class CaseQueries
         if (overdue is { } late)
         {
             query = late
-                ? query.Where(c => Running.Contains(c.Status) && c.StageDeadline < now)
+                ? query.Where(c => EF.Constant(Running).Contains(c.Status) && c.StageDeadline != null && c.StageDeadline < now)
                 : query.Where(c => !(c.StageDeadline < now && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked));
         }
 
         if (wantedLight is { } lit)
         {
-            var running = query.Where(c => Running.Contains(c.Status) && c.StageDeadline != null);
+            var running = query.Where(c => EF.Constant(Running).Contains(c.Status) && c.StageDeadline != null);
             query = lit switch
             {
                 TrafficLight.Red => running.Where(c => c.StageDeadline < now),
