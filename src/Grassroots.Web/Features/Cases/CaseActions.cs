@@ -208,11 +208,14 @@ public static class CaseActions
         return app;
     }
 
-    /// <summary>评价 with the reopening rule, shared by staff and the residents' page.</summary>
+    /// <summary>
+    /// 评价 with the reopening rule, shared by staff and the residents' page: 不满意 within the window reopens the case
+    /// against the closing unit, due after a handling period on that unit's working time (computed only then).
+    /// </summary>
     internal static void Rate(Case c, StepActor actor, DateTime now, StageClock clock, DeadlineProfile profile, RatingOptions options, Rating rating, string? comment)
     {
         var within = c.ClosedAt is { } closed && now <= closed.AddDays(options.ReopenWindowDays);
-        var reopen = clock.Handling(now, profile, c.UnitCode);
+        var reopen = within && rating == Rating.Dissatisfied ? clock.Handling(now, profile, c.UnitCode) : new StageTimes(now, now);
         c.Rate(actor, now, rating, within, reopen.Deadline, comment);
         if (c.Status != CaseStatus.Closed)
         {

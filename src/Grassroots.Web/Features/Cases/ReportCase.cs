@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Grassroots.Data;
-using Grassroots.Web.Data;
 using Grassroots.Web.Features.Accounts;
 using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Categories;
@@ -62,18 +61,6 @@ public static class ReportCase
             { Linked: true } => TypedResults.Ok(outcome.Case!),
             _ => TypedResults.Created($"/api/cases/{outcome.Case!.Id}", outcome.Case!),
         };
-    }
-
-    /// <summary>
-    /// The one unit responsible (责任主体唯一): the category's department in the district (a utility for the
-    /// whole city), else the street office of the place (属地兜底). Dedicated grids' owners have no units of
-    /// their own yet, so their locality answers for them.
-    /// </summary>
-    internal static async Task<HandlingUnit?> RouteAsync(AppDbContext db, CaseCategory category, Location location, CancellationToken ct)
-    {
-        var candidates = RouteCandidates(category, location.District.Code, location.Street.Code);
-        var units = await db.Units.IgnoreQueryFilters().AsNoTracking().Where(u => candidates.Contains(u.Code) && u.Active).ToListAsync(ct);
-        return candidates.Select(code => units.FirstOrDefault(u => u.Code == code)).FirstOrDefault(u => u is not null);
     }
 
     /// <summary>The units routing tries, in order: the first one that exists and is active takes the case.</summary>

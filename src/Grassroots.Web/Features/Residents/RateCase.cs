@@ -40,9 +40,9 @@ public sealed class RateCase(
         }
 
         var code = trackingCode.Trim().ToUpperInvariant();
-        var calendar = await calendars.GetAsync(ct);
+        var (calendar, unitSchedules) = await calendars.ReadAsync(ct);
+        var stageClock = new StageClock(calendar, lights.Value.YellowShare, unitSchedules);
         var table = await deadlines.GetAsync(ct);
-        var window = TimeSpan.FromDays(rating.Value.ReopenWindowDays);
         return await writes.WriteAsync<ProblemHttpResult?>(async (db, token) =>
         {
             var c = await db.Set<Case>().IgnoreQueryFilters().FirstOrDefaultAsync(x => x.TrackingCode == code, token);
@@ -52,42 +52,26 @@ public sealed class RateCase(
             }
 
             var now = clock.GetUtcNow().UtcDateTime;
-            var within = c.ClosedAt is { } closed && now - closed <= window;
-            var times = within && value == Rating.Dissatisfied ? HandlingTimes(c, now, calendar, table) : new StageTimes(now, now);
             try
             {
-                c.Rate(actor, now, value, within, times.Deadline, text);
+                CaseActions.Rate(c, actor, now, stageClock, table.For(c.CategoryCode, c.Urgency, c.Area), rating.Value, value, text);
             }
             catch (CaseRuleException e)
             {
                 return Problems.Of(StatusCodes.Status409Conflict, e.Code, "状态冲突", "Conflict", e.Chinese, e.English);
             }
-
-            if (c.Status == CaseStatus.Dispatched)
+            catch (CalendarNotLoadedException e)
             {
-                c.StageYellowAt = times.YellowAt;
+                return Problems.Of(StatusCodes.Status409Conflict, "calendar-not-loaded", "工作日历未载入", "Calendar not loaded",
+                    $"{e.Year} 年的工作日历尚未载入，暂时无法重新办理。请稍后再评价，或拨打 12345。", $"The {e.Year} working calendar is not loaded yet, so the case cannot be reopened now. Rate again later, or call 12345.");
             }
 
+            var reopened = c.Status == CaseStatus.Dispatched;
             var audit = new AuditTrail(db, new ReportCase.StepActorAsActor(actor), clock);
-            audit.Record("cases.rate", "case:" + c.Id, new { c.Id, rating = value.ToString(), reopened = c.Status == CaseStatus.Dispatched },
-                c.Status == CaseStatus.Dispatched ? $"{value}: reopened against {c.UnitCode}" : value.ToString());
+            audit.Record("cases.rate", "case:" + c.Id, new { c.Id, rating = value.ToString(), reopened },
+                reopened ? $"{value}: reopened against {c.UnitCode}" : value.ToString());
             await db.SaveChangesAsync(token);
             return null;
         }, ct);
-    }
-
-    private StageTimes HandlingTimes(Case c, DateTime now, WorkingCalendar calendar, DeadlineTable table)
-    {
-        var profile = table.For(c.CategoryCode, c.Urgency, c.Area);
-        try
-        {
-            return new StageClock(calendar, lights.Value.YellowShare).Handling(now, profile);
-        }
-        catch (CalendarNotLoadedException)
-        {
-            // A rating is never refused for want of next year's calendar: the limit runs on the clock instead.
-            var limit = profile.HandlingUnit == LimitUnit.WorkingHours ? TimeSpan.FromHours(profile.HandlingLimit) : TimeSpan.FromDays(profile.HandlingLimit);
-            return new StageTimes(now + limit, now + limit * lights.Value.YellowShare);
-        }
     }
 }
