@@ -34,6 +34,11 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    private long transaction;
+
+    /// <summary>The number of the writer's current (or last) transaction: it changes whenever the writer begins one.</summary>
+    public long Transaction => Interlocked.Read(ref transaction);
+
     private abstract class Job(bool together)
     {
         public bool Together { get; } = together;
@@ -104,6 +109,7 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);
+            Interlocked.Increment(ref this.transaction);
             var group = new List<Job>();
             var savepoints = 0;
 

@@ -29,7 +29,7 @@ public sealed record IntakeOutcome(ReportedDto? Case, bool Linked, ProblemHttpRe
 /// </summary>
 public sealed class CaseIntake(
     RegistryCache registry, CalendarCache calendars, DeadlineCache deadlines, UnitDirectory units, WriteQueue writes,
-    TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights, IPhotoStore photoStore)
+    TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights, IPhotoStore photoStore, DuplicateIndex nearby)
 {
     /// <param name="scope">The reporter's data scope; null for channels open to the public (residents, Open311 keys scoped to the city).</param>
     public async Task<IntakeOutcome> ReportAsync(IntakeInput request, StepActor actor, IDataScope? scope, string? idempotencyKey, CancellationToken ct)
@@ -143,7 +143,10 @@ public sealed class CaseIntake(
             }
 
             var audit = new AuditTrail(w, new ReportCase.StepActorAsActor(actor), clock);
-            var duplicate = await ReportCase.FindDuplicateAsync(w, category.Code, request.Lon.Value, request.Lat.Value, now, settings, token);
+            var embedded = w.Database.IsSqlite();
+            var duplicate = embedded
+                ? await nearby.FindAsync(w, category.Code, request.Lon.Value, request.Lat.Value, now, token)
+                : await ReportCase.FindDuplicateAsync(w, category.Code, request.Lon.Value, request.Lat.Value, now, settings, token);
             Case saved;
             if (duplicate is not null)
             {
@@ -160,6 +163,10 @@ public sealed class CaseIntake(
                 saved.StageYellowAt = dispatch.YellowAt;
                 (saved.ReporterName, saved.ReporterPhone, saved.ReporterEmail) = (name, phone, email);
                 w.Set<Case>().Add(saved);
+                if (embedded)
+                {
+                    nearby.Add(saved);
+                }
                 audit.Record("cases.report", "case:" + saved.Id, new { saved.Id, request = Redacted(request), unit = unit?.Code }, $"{category.Code} at {location.Grid.Code}");
             }
 

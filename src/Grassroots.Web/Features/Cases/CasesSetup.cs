@@ -25,6 +25,7 @@ public static class CasesSetup
         services.AddSingleton<SweepOverdue>();
         services.AddHostedService<OverdueSweeper>();
         services.AddScoped<CaseIntake>();
+        services.AddSingleton<DuplicateIndex>();
         services.AddSingleton<Units.UnitDirectory>();
         services.Configure<PrivacyOptions>(configuration.GetSection("Privacy"));
         services.AddSingleton<EraseExpiredContacts>();

@@ -130,7 +130,7 @@ public static class ReportCase
         return within[0].Case ?? await db.Set<Case>().FindAsync([within[0].Id], ct);
     }
 
-    private static double Meters(double lon1, double lat1, double lon2, double lat2)
+    internal static double Meters(double lon1, double lat1, double lon2, double lat2)
     {
         var dLat = (lat2 - lat1) * 111_320.0;
         var dLon = (lon2 - lon1) * 111_320.0 * Math.Cos((lat1 + lat2) / 2 * Math.PI / 180);

@@ -89,6 +89,54 @@ public class ReportCaseTests(IntakeApp app) : IClassFixture<IntakeApp>
     }
 
     [Fact]
+    public async Task ReportsOfOneSpot_ArrivingTogether_OpenOneCase_AndTheRestJoinIt()
+    {
+        var (lon, lat, _) = InLxGrid(offsetMeters: 250);
+        var client = await app.ClientAsync("lx.center");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        {
+            var response = await client.PostAsJsonAsync("/api/cases", Report("S0108", lon + i / 400_000.0, lat, "Hotline", description: $"井盖周边积水 {i}"), Ct);
+            return (response.StatusCode, Body: await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(Ct));
+        }));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(11, answers.Count(a => a.StatusCode == HttpStatusCode.OK && a.Body.GetProperty("linked").GetBoolean()));
+        var id = Assert.Single(answers.Select(a => a.Body.GetProperty("id").GetInt64()).Distinct());
+        var steps = await app.WithDbAsync(db => db.Set<CaseStep>().Where(s => s.CaseId == id).Select(s => s.Kind).ToListAsync(Ct));
+        Assert.Equal(11, steps.Count(k => k == StepKind.Linked));
+    }
+
+    [Fact]
+    public async Task AVoidedCase_IsNotJoined_WhileACaseSavedByAnotherPath_Is()
+    {
+        var (lon, lat, grid) = InLxGrid(offsetMeters: 300);
+        var client = await app.ClientAsync("lx.center");
+        var first = await (await client.PostAsJsonAsync("/api/cases", Report("S0109", lon, lat, "Hotline"), Ct)).JsonAsync(HttpStatusCode.Created);
+        var firstId = first.GetProperty("id").GetInt64();
+        var voided = await client.PostAsJsonAsync($"/api/cases/{firstId}/void", new { reason = "误报" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, voided.StatusCode);
+
+        // The voided case is no longer open: the same report opens a new case.
+        var second = await (await client.PostAsJsonAsync("/api/cases", Report("S0109", lon, lat, "Hotline"), Ct)).JsonAsync(HttpStatusCode.Created);
+        Assert.NotEqual(firstId, second.GetProperty("id").GetInt64());
+
+        // A case written outside intake (an import, another tool) is joined like any other.
+        var (lon3, lat3, _) = InLxGrid(offsetMeters: 350);
+        var communityPath = app.WithDb(db => db.Set<Region>().Single(r => r.Code == grid.CommunityCode).Path);
+        var outside = await app.WithDbAsync(async db =>
+        {
+            var now = DateTime.UtcNow;
+            var c = Case.Report("S0111", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.Inspection, lon3, lat3, grid.Code, communityPath, "巡查发现", new StepActor("inspector", "Inspector"), now, now.AddHours(1));
+            c.Id = await CaseIds.NextAsync(db, Ct);
+            db.Set<Case>().Add(c);
+            await db.SaveChangesAsync(Ct);
+            return c.Id;
+        });
+        var third = await (await client.PostAsJsonAsync("/api/cases", Report("S0111", lon3 + 0.0001, lat3, "Hotline"), Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(outside, third.GetProperty("id").GetInt64());
+    }
+
+    [Fact]
     public async Task ConcurrentRetriesWithOneIdempotencyKey_CreateOneCase_AndAnswerTheSame()
     {
         var (lon, lat, _) = InLxGrid(offsetMeters: 400);
