@@ -2,7 +2,8 @@
 # Intake over HTTP on loopback: POST /api/cases (routing, duplicate check, persist with the first step
 # and the audit entry, committed before the answer) with reports spread over the city's grids and the
 # dictionary's categories, on the city-scale demo. SQLite first, then PostgreSQL (a throwaway cluster).
-# Usage: bench/intake-load.sh [SECONDS]   (default 20 s a run; CONCURRENCY="16 64", DATABASES="sqlite postgres")
+# Usage: bench/intake-load.sh [SECONDS]   (default 20 s a run; CONCURRENCY="16 64", DATABASES="sqlite postgres";
+#        TRACE=/tmp/intake also samples the server for 10 s of each run with dotnet-trace, into /tmp/intake.LABEL.C.nettrace)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -78,6 +79,9 @@ run_on() {
         # Reports of their own for each run: a run must not send again what an earlier one sent (it would join those cases).
         bodies "$auth" "$WORK/bodies-$c.jsonl" "$((2026 + c))"
         echo "-- $label, $c connections"
+        if [ -n "${TRACE:-}" ]; then
+            (sleep 6; "${DOTNET_TRACE:-dotnet-trace}" collect -p "$SERVER_PID" --duration 00:00:00:10 -o "$TRACE.$label.$c.nettrace" >/dev/null 2>&1) &
+        fi
         dotnet "$DRIVER" --url "$BASE/api/cases" --body "$WORK/bodies-$c.jsonl" -c "$c" -d "$SECONDS_PER_RUN" --warmup 3 --header "$auth" || true
         echo
     done

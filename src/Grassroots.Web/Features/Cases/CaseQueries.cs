@@ -202,7 +202,22 @@ public static class CaseQueries
         }
 
         var take = Math.Clamp(limit ?? 50, 1, 500);
-        var rows = await query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
+        List<Case> rows;
+        if (wantedLight is not null || overdue == true)
+        {
+            // Only running cases can be coloured or overdue, and they are few beside the history. Their keys are read
+            // without an order, so the database takes the (level code, status, deadline) index instead of walking the
+            // subtree's history newest first looking for them; the page is cut here and read by its ids.
+            var keys = await query.Select(c => new { c.Id, c.ReportedAt }).ToListAsync(ct);
+            var ids = keys.OrderByDescending(k => k.ReportedAt).ThenByDescending(k => k.Id).Take(take + 1).Select(k => k.Id).ToList();
+            rows = [.. (await db.Set<Case>().AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(ct))
+                .OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)];
+        }
+        else
+        {
+            rows = await query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
+        }
+
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;
         return TypedResults.Ok(new CasePage([.. rows.Take(take).Select(c => Summary(c, now))], next));
     }

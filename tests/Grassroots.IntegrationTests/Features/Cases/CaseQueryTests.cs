@@ -67,6 +67,38 @@ public sealed class CaseQueryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OverdueAndColouredPages_CoverEveryMatchOnce_NewestFirst()
+    {
+        // 15 reported cases past their 30-minute dispatch deadline and 5 dispatched ones past their hour: 20 overdue, all red.
+        foreach (var filter in new[] { "overdue=true", "light=red" })
+        {
+            var seen = new List<long>();
+            var times = new List<DateTime>();
+            string? after = null;
+            do
+            {
+                var page = await GetAsync($"/api/cases?{filter}&limit=3" + (after is null ? "" : "&after=" + after));
+                foreach (var item in page.GetProperty("items").EnumerateArray())
+                {
+                    Assert.True(item.GetProperty("overdue").GetBoolean());
+                    Assert.Equal("red", item.GetProperty("light").GetString());
+                    seen.Add(item.GetProperty("id").GetInt64());
+                    times.Add(item.GetProperty("reportedAt").GetDateTime());
+                }
+
+                after = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetString();
+            }
+            while (after is not null);
+
+            Assert.Equal(20, seen.Distinct().Count());
+            Assert.Equal(20, seen.Count);
+            Assert.Equal(times.OrderDescending(), times);
+        }
+
+        Assert.Equal(0, (await GetAsync("/api/cases?light=yellow")).GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Filters_ByStatusCategorySourceOverdueAndDates()
     {
         Assert.Equal(10, (await GetAsync("/api/cases?status=Dispatched")).GetProperty("items").GetArrayLength());
