@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Grassroots.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Grassroots.Web.Data;
 
@@ -10,6 +11,9 @@ public sealed class WriteQueueOptions
 
     /// <summary>Writes waiting beyond this make callers wait to enqueue (back-pressure).</summary>
     public int Capacity { get; set; } = 4096;
+
+    /// <summary>SQLite: the page cache of the writer's own connection, in KiB (the default is 2 MiB a connection).</summary>
+    public int SqliteCacheKiB { get; set; } = 32_768;
 }
 
 /// <summary>
@@ -35,6 +39,10 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
     });
 
     private long transaction;
+
+    // SQLite: the writer keeps one connection for its lifetime, so its page cache (the hot ends of every index) stays
+    // warm from one transaction to the next instead of starting cold on whichever pooled connection comes up.
+    private Microsoft.Data.Sqlite.SqliteConnection? sqlite;
 
     /// <summary>The number of the writer's current (or last) transaction: it changes whenever the writer begins one.</summary>
     public long Transaction => Interlocked.Read(ref transaction);
@@ -101,6 +109,35 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
         }
     }
 
+    private async Task UseWriterConnectionAsync(AppDbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            return;
+        }
+
+        if (sqlite is null)
+        {
+            var connection = new Microsoft.Data.Sqlite.SqliteConnection(db.Database.GetConnectionString());
+            await connection.OpenAsync(ct);
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA cache_size=-" + options.Value.SqliteCacheKiB.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
+
+            sqlite = connection;
+        }
+
+        db.Database.SetDbConnection(sqlite, contextOwnsConnection: false);
+    }
+
+    public override void Dispose()
+    {
+        sqlite?.Dispose();
+        base.Dispose();
+    }
+
     private async Task CommitAsync(List<Job> batch, CancellationToken stoppingToken)
     {
         var succeeded = new List<Job>(batch.Count);
@@ -108,6 +145,7 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await UseWriterConnectionAsync(db, stoppingToken);
             await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);
             Interlocked.Increment(ref this.transaction);
             var group = new List<Job>();
@@ -204,6 +242,10 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
         catch (Exception e)
         {
             logger.LogError(e, "A batch of {Count} writes failed to commit", batch.Count);
+
+            // The next batch starts on a fresh connection, whatever state this one was left in.
+            sqlite?.Dispose();
+            sqlite = null;
             foreach (var job in succeeded)
             {
                 job.Fail(e);
