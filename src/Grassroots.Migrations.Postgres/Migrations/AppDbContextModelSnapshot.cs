@@ -473,6 +473,27 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.CasePhoto", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("StepId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Hash", "CaseId", "StepId");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("StepId");
+
+                    b.ToTable("case_photos", (string)null);
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Cases.CaseStep", b =>
                 {
                     b.Property<long>("Id")
@@ -1312,6 +1333,23 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.ToTable("account_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.CasePhoto", b =>
+                {
+                    b.HasOne("Grassroots.Web.Features.Cases.Case", null)
+                        .WithMany("PhotoLinks")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Grassroots.Web.Features.Cases.CaseStep", "Step")
+                        .WithMany()
+                        .HasForeignKey("StepId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Step");
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Cases.CaseStep", b =>
                 {
                     b.HasOne("Grassroots.Web.Features.Cases.Case", null)
@@ -1457,6 +1495,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Grassroots.Web.Features.Cases.Case", b =>
                 {
+                    b.Navigation("PhotoLinks");
+
                     b.Navigation("Steps");
                 });
 #pragma warning restore 612, 618

@@ -466,6 +466,27 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.ToTable("cases", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.CasePhoto", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StepId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hash", "CaseId", "StepId");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("StepId");
+
+                    b.ToTable("case_photos", (string)null);
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Cases.CaseStep", b =>
                 {
                     b.Property<long>("Id")
@@ -1291,6 +1312,23 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.ToTable("account_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.CasePhoto", b =>
+                {
+                    b.HasOne("Grassroots.Web.Features.Cases.Case", null)
+                        .WithMany("PhotoLinks")
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Grassroots.Web.Features.Cases.CaseStep", "Step")
+                        .WithMany()
+                        .HasForeignKey("StepId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Step");
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Cases.CaseStep", b =>
                 {
                     b.HasOne("Grassroots.Web.Features.Cases.Case", null)
@@ -1436,6 +1474,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Grassroots.Web.Features.Cases.Case", b =>
                 {
+                    b.Navigation("PhotoLinks");
+
                     b.Navigation("Steps");
                 });
 #pragma warning restore 612, 618

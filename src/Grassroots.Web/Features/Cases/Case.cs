@@ -89,6 +89,9 @@ public sealed class Case : IGridAndUnitScoped
 
     public List<CaseStep> Steps { get; set; } = [];
 
+    /// <summary>The photos of the steps appended here, one row per photo and step (never loaded: written with the steps).</summary>
+    public List<CasePhoto> PhotoLinks { get; set; } = [];
+
     private const string TrackingAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     /// <summary>A tracking code a resident can read out and type: ten characters without I, L, O or U.</summary>
@@ -483,6 +486,11 @@ public sealed class Case : IGridAndUnitScoped
             Photos = photos,
         };
         Steps.Add(step);
+        foreach (var hash in (photos ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal))
+        {
+            PhotoLinks.Add(new CasePhoto { Hash = hash, Step = step });
+        }
+
         UpdatedAt = now;
         if (closesStage)
         {

@@ -56,6 +56,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         // A reporter's own data, found by phone on request.
         b.HasIndex(c => c.ReporterPhone);
         b.HasMany(c => c.Steps).WithOne().HasForeignKey(s => s.CaseId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(c => c.PhotoLinks).WithOne().HasForeignKey(p => p.CaseId).OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -75,5 +76,18 @@ internal sealed class CaseStepConfiguration : IEntityTypeConfiguration<CaseStep>
         b.HasIndex(s => new { s.CaseId, s.Seq }).IsUnique();
         b.HasIndex(s => new { s.Kind, s.FinishedAt });
         b.HasIndex(s => new { s.Unit, s.FinishedAt });
+    }
+}
+
+internal sealed class CasePhotoConfiguration : IEntityTypeConfiguration<CasePhoto>
+{
+    public void Configure(EntityTypeBuilder<CasePhoto> b)
+    {
+        b.ToTable("case_photos");
+
+        // Led by the hash: the cases a photo is on are one index range, read without the table.
+        b.HasKey(p => new { p.Hash, p.CaseId, p.StepId });
+        b.Property(p => p.Hash).HasMaxLength(64);
+        b.HasOne(p => p.Step).WithMany().HasForeignKey(p => p.StepId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -123,6 +123,11 @@ public sealed class DemoCaseGenerator
                     step.CaseId = c.Id;
                 }
 
+                foreach (var link in c.PhotoLinks)
+                {
+                    (link.CaseId, link.StepId) = (c.Id, link.Step!.Id);
+                }
+
                 cases.Add(c);
             }
 

@@ -10,7 +10,7 @@ using NpgsqlTypes;
 namespace Grassroots.Web.Features.Demo;
 
 /// <summary>
-/// Writes generated cases and their steps in bulk, past EF's change tracking: prepared multi-row inserts in one
+/// Writes generated cases, their steps and their steps' photo links in bulk, past EF's change tracking: prepared multi-row inserts in one
 /// transaction per batch on SQLite, binary COPY on PostgreSQL. The rows are exactly the entities' columns.
 /// </summary>
 public abstract class DemoCaseStore : IAsyncDisposable
@@ -28,6 +28,8 @@ public abstract class DemoCaseStore : IAsyncDisposable
         "Id", "CaseId", "Seq", "Kind", "Actor", "Role", "Unit", "StartedAt", "Deadline", "FinishedAt", "OnTime", "Result", "Comment", "Photos",
     ];
 
+    internal static readonly string[] PhotoColumns = ["Hash", "CaseId", "StepId"];
+
     /// <summary>The values of a case row in <see cref="CaseColumns"/> order; enums as their names, as the model stores them.</summary>
     internal static object?[] Values(Case c) =>
     [
@@ -42,6 +44,9 @@ public abstract class DemoCaseStore : IAsyncDisposable
         s.Id, s.CaseId, s.Seq, s.Kind.ToString(), s.Actor, s.Role, s.Unit, s.StartedAt, s.Deadline, s.FinishedAt, s.OnTime, s.Result, s.Comment, s.Photos,
     ];
 
+    /// <summary>A photo link in <see cref="PhotoColumns"/> order: the ids are the generator's, set on the link with the step's.</summary>
+    internal static object?[] Values(CasePhoto p) => [p.Hash, p.CaseId, p.StepId];
+
     public static DemoCaseStore For(DbConnection connection) => connection switch
     {
         SqliteConnection sqlite => new SqliteStore(sqlite),
@@ -52,7 +57,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
     /// <summary>The largest case and step ids already stored (0 on an empty table).</summary>
     public abstract Task<(long Case, long Step)> MaxIdsAsync(CancellationToken ct);
 
-    /// <summary>Writes a batch of cases with their steps, committed together.</summary>
+    /// <summary>Writes a batch of cases with their steps and photo links, committed together.</summary>
     public abstract Task WriteAsync(IReadOnlyList<Case> cases, CancellationToken ct);
 
     /// <summary>Whatever the database needs once the rows are in (identity sequences, statistics).</summary>
@@ -61,7 +66,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 
     /// <summary>
-    /// SQLite: the secondary indexes of both tables are dropped while the rows go in and built again from their own
+    /// SQLite: the secondary indexes of the tables are dropped while the rows go in and built again from their own
     /// definitions afterwards (building an index from sorted data is several times faster than keeping it up row by
     /// row); rows are bound straight to one prepared statement per table.
     /// </summary>
@@ -85,7 +90,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
             if (ids == (0, 0))
             {
                 await using var list = connection.CreateCommand();
-                list.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'case_steps') AND sql IS NOT NULL ORDER BY name";
+                list.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'case_steps', 'case_photos') AND sql IS NOT NULL ORDER BY name";
                 await using (var reader = await list.ExecuteReaderAsync(ct))
                 {
                     while (await reader.ReadAsync(ct))
@@ -122,6 +127,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
             await using var tx = connection.BeginTransaction();
             Insert("cases", CaseColumns, cases.Select(Values));
             Insert("case_steps", StepColumns, cases.SelectMany(c => c.Steps).Select(Values));
+            Insert("case_photos", PhotoColumns, cases.SelectMany(c => c.PhotoLinks).Select(Values));
             await tx.CommitAsync(ct);
         }
 
@@ -178,7 +184,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
         public override async Task FinishAsync(CancellationToken ct)
         {
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = string.Concat(indexes.Select(sql => sql + ";")) + $"PRAGMA synchronous={synchronous ?? "2"}; ANALYZE cases; ANALYZE case_steps;";
+            cmd.CommandText = string.Concat(indexes.Select(sql => sql + ";")) + $"PRAGMA synchronous={synchronous ?? "2"}; ANALYZE cases; ANALYZE case_steps; ANALYZE case_photos;";
             cmd.CommandTimeout = 0;
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -190,12 +196,13 @@ public abstract class DemoCaseStore : IAsyncDisposable
     {
         private static readonly NpgsqlDbType[] CaseTypes = TypesOf(CaseColumns);
         private static readonly NpgsqlDbType[] StepTypes = TypesOf(StepColumns);
+        private static readonly NpgsqlDbType[] PhotoTypes = TypesOf(PhotoColumns);
 
         private static NpgsqlDbType[] TypesOf(string[] columns) =>
         [
             .. columns.Select(c => c switch
             {
-                "Id" or "CaseId" => NpgsqlDbType.Bigint,
+                "Id" or "CaseId" or "StepId" => NpgsqlDbType.Bigint,
                 "Lon" or "Lat" => NpgsqlDbType.Double,
                 "StepCount" or "ReworkCount" or "ReturnCount" or "ReopenCount" or "ExtensionCount" or "Seq" => NpgsqlDbType.Integer,
                 "OnTime" => NpgsqlDbType.Boolean,
@@ -217,6 +224,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
             await using var tx = await connection.BeginTransactionAsync(ct);
             await CopyAsync("cases", CaseColumns, CaseTypes, cases.Select(Values), ct);
             await CopyAsync("case_steps", StepColumns, StepTypes, cases.SelectMany(c => c.Steps).Select(Values), ct);
+            await CopyAsync("case_photos", PhotoColumns, PhotoTypes, cases.SelectMany(c => c.PhotoLinks).Select(Values), ct);
             await tx.CommitAsync(ct);
         }
 
@@ -253,7 +261,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
                 """
                 SELECT setval(pg_get_serial_sequence('cases', 'Id'), GREATEST((SELECT MAX("Id") FROM cases), 1));
                 SELECT setval(pg_get_serial_sequence('case_steps', 'Id'), GREATEST((SELECT MAX("Id") FROM case_steps), 1));
-                ANALYZE cases; ANALYZE case_steps;
+                ANALYZE cases; ANALYZE case_steps; ANALYZE case_photos;
                 """, connection);
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -274,6 +282,11 @@ public sealed class DemoCaseDigest : IDisposable
         foreach (var s in c.Steps)
         {
             Add(DemoCaseStore.Values(s));
+        }
+
+        foreach (var p in c.PhotoLinks)
+        {
+            Add(DemoCaseStore.Values(p));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using Grassroots.Data;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Accounts;
@@ -37,6 +38,12 @@ public static class Open311Endpoints
     private const int MaxDays = 90;
     private const int MaxPageSize = 1000;
 
+    /// <summary>The largest radius of a circle filter: wider areas are a bbox, or no filter at all.</summary>
+    private const double MaxRadiusMeters = 10_000;
+
+    /// <summary>Metres in a degree of latitude (and of longitude at the equator), as the duplicate check counts them.</summary>
+    private const double MetersPerDegree = 111_320;
+
     public static IServiceCollection AddOpen311(this IServiceCollection services, IConfiguration configuration) =>
         services.Configure<Open311Options>(configuration.GetSection("Open311"));
 
@@ -50,7 +57,7 @@ public static class Open311Endpoints
             .WithSummary("Open311 M3: posts a service request (form fields; api_key required). Answers service_request_id and token (the tracking code).");
         api.MapGet("/tokens/{token}.{format}", Token).Public().WithSummary("Open311 M4: the service_request_id of a token.");
         api.MapGet("/requests.{format}", List).Public()
-            .WithSummary("Open311 M5: service requests by id, service code, date range and status; extensions: page, page_size, updated_after, updated_before, extensions=true.");
+            .WithSummary("Open311 M5: service requests by id, service code, date range and status; extensions: page, page_size, updated_after, updated_before, lat+long+radius, bbox, extensions=true.");
         api.MapGet("/requests/{id}.{format}", One).Public().WithSummary("Open311 M6: one service request.");
         return app;
     }
@@ -403,6 +410,8 @@ public static class Open311Endpoints
         var errors = new List<(string, string)>();
         var query = Public(db);
         var ordered = false;
+        GeoArea? area = null;
+        string[]? serviceCodes = null;
         if (Param(request, null, "service_request_id") is { } ids)
         {
             var keys = new List<long>();
@@ -426,7 +435,10 @@ public static class Open311Endpoints
             {
                 var list = codes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 query = query.Where(c => list.Contains(c.CategoryCode));
+                serviceCodes = list;
             }
+
+            area = AreaOf(request, errors);
 
             var start = Date(request, "start_date", errors);
             var end = Date(request, "end_date", errors);
@@ -500,6 +512,11 @@ public static class Open311Endpoints
             return Errors(fmt, StatusCodes.Status400BadRequest, [.. errors]);
         }
 
+        if (area is not null)
+        {
+            query = await WithinAsync(query, area, serviceCodes, db, ct);
+        }
+
         if (!ordered)
         {
             query = query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id);
@@ -507,6 +524,138 @@ public static class Open311Endpoints
 
         var cases = await query.Skip((int)Math.Min((long)(page - 1) * size, int.MaxValue)).Take(size).Include(c => c.Steps).AsSplitQuery().ToListAsync(ct);
         return new Open311Result(await RequestsAsync(cases, request, db, registry, Param(request, null, "extensions") == "true", ct), fmt);
+    }
+
+    /// <summary>
+    /// A geographic filter (WGS 84): the rectangle around it, and for a circle its centre and radius in metres.
+    /// </summary>
+    private sealed record GeoArea(double MinLon, double MinLat, double MaxLon, double MaxLat, double Lon = 0, double Lat = 0, double? Radius = null);
+
+    /// <summary>
+    /// The geographic filter asked for: <c>lat</c>, <c>long</c> and <c>radius</c> (metres) together, as CitySDK has it,
+    /// or <c>bbox=minLon,minLat,maxLon,maxLat</c>; null when neither is given or when one is wrong (the error is added).
+    /// </summary>
+    private static GeoArea? AreaOf(HttpRequest request, List<(string, string)> errors)
+    {
+        var latText = Param(request, null, "lat");
+        var lonText = Param(request, null, "long");
+        var radiusText = Param(request, null, "radius");
+        var bboxText = Param(request, null, "bbox");
+        if (bboxText is not null)
+        {
+            if (latText is not null || lonText is not null || radiusText is not null)
+            {
+                errors.Add(("bbox", Text.Pick("不能与 lat、long、radius 同时使用：请只给其中一种范围", "cannot be combined with lat, long and radius: give one area only")));
+                return null;
+            }
+
+            var parts = bboxText.Split(',', StringSplitOptions.TrimEntries);
+            var numbers = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : double.NaN).ToArray();
+            if (numbers.Length != 4 || numbers.Any(n => !double.IsFinite(n)))
+            {
+                errors.Add(("bbox", Text.Pick("应为 minLon,minLat,maxLon,maxLat 四个数（WGS 84 经纬度，逗号分隔）", "must be four numbers, minLon,minLat,maxLon,maxLat (WGS 84 degrees, comma-separated)")));
+                return null;
+            }
+
+            var (minLon, minLat, maxLon, maxLat) = (numbers[0], numbers[1], numbers[2], numbers[3]);
+            if (!(IsLongitude(minLon) && IsLongitude(maxLon) && IsLatitude(minLat) && IsLatitude(maxLat)))
+            {
+                errors.Add(("bbox", Text.Pick("经度须在 -180 至 180 之间，纬度须在 -90 至 90 之间", "longitudes must lie from -180 to 180 and latitudes from -90 to 90")));
+                return null;
+            }
+
+            if (minLon > maxLon || minLat > maxLat)
+            {
+                errors.Add(("bbox", Text.Pick("最小经纬度不能大于最大经纬度：顺序为 minLon,minLat,maxLon,maxLat", "a minimum is above its maximum: the order is minLon,minLat,maxLon,maxLat")));
+                return null;
+            }
+
+            return new GeoArea(minLon, minLat, maxLon, maxLat);
+        }
+
+        if (latText is null && lonText is null && radiusText is null)
+        {
+            return null;
+        }
+
+        var count = errors.Count;
+        foreach (var (name, text) in new[] { ("lat", latText), ("long", lonText), ("radius", radiusText) })
+        {
+            if (text is null)
+            {
+                errors.Add((name, Text.Pick("缺少：lat、long、radius 须一起给出", "missing: lat, long and radius go together")));
+            }
+        }
+
+        var lat = Number(latText);
+        var lon = Number(lonText);
+        var radius = Number(radiusText);
+        if (latText is not null && !IsLatitude(lat))
+        {
+            errors.Add(("lat", Text.Pick("应为 -90 至 90 之间的纬度（WGS 84）", "must be a latitude from -90 to 90 (WGS 84)")));
+        }
+
+        if (lonText is not null && !IsLongitude(lon))
+        {
+            errors.Add(("long", Text.Pick("应为 -180 至 180 之间的经度（WGS 84）", "must be a longitude from -180 to 180 (WGS 84)")));
+        }
+
+        if (radiusText is not null && !(radius > 0 && radius <= MaxRadiusMeters))
+        {
+            errors.Add(("radius", Text.Pick($"应为大于 0、不超过 {MaxRadiusMeters:0} 的米数", $"must be a distance in metres above 0 and at most {MaxRadiusMeters:0}")));
+        }
+
+        if (errors.Count > count)
+        {
+            return null;
+        }
+
+        var dLat = radius / MetersPerDegree;
+        var dLon = Math.Min(180, dLat / Math.Max(Math.Cos(lat * Math.PI / 180), 1e-9));
+        return new GeoArea(lon - dLon, lat - dLat, lon + dLon, lat + dLat, lon, lat, radius);
+
+        static double Number(string? text) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : double.NaN;
+    }
+
+    private static bool IsLatitude(double value) => value is >= -90 and <= 90;
+
+    private static bool IsLongitude(double value) => value is >= -180 and <= 180;
+
+    /// <summary>
+    /// The cases inside the area. An area no taller than the largest circle is read by the (category, latitude) index:
+    /// the categories asked for, or else every code of the dictionary (a category is never deleted, so every case has
+    /// one), each a range of latitudes; the longitudes, and for a circle the distance, are checked on those rows alone,
+    /// and the other filters and the order apply to the ids found. A taller box is a filter on the list as it is read
+    /// without one (in time order), where it matches often enough. Distances are on the local plane, as the duplicate
+    /// check measures them.
+    /// </summary>
+    private static async Task<IQueryable<Case>> WithinAsync(IQueryable<Case> query, GeoArea area, string[]? serviceCodes, AppDbContext db, CancellationToken ct)
+    {
+        var inside = Inside(area);
+        if (area.MaxLat - area.MinLat > 2 * MaxRadiusMeters / MetersPerDegree)
+        {
+            return query.Where(inside);
+        }
+
+        var codes = serviceCodes ?? [.. await db.Categories.AsNoTracking().Select(c => c.Code).ToListAsync(ct)];
+        var ids = Public(db).Where(c => codes.Contains(c.CategoryCode)).Where(inside).Select(c => c.Id);
+        return query.Where(c => ids.Contains(c.Id));
+    }
+
+    private static Expression<Func<Case, bool>> Inside(GeoArea area)
+    {
+        var (minLon, minLat, maxLon, maxLat) = (area.MinLon, area.MinLat, area.MaxLon, area.MaxLat);
+        if (area.Radius is not { } radius)
+        {
+            return c => c.Lat >= minLat && c.Lat <= maxLat && c.Lon >= minLon && c.Lon <= maxLon;
+        }
+
+        var (lon, lat) = (area.Lon, area.Lat);
+        var perLon = MetersPerDegree * Math.Cos(lat * Math.PI / 180);
+        var (kLat, kLon, limit) = (MetersPerDegree * MetersPerDegree, perLon * perLon, radius * radius);
+        return c => c.Lat >= minLat && c.Lat <= maxLat && c.Lon >= minLon && c.Lon <= maxLon
+            && ((c.Lat - lat) * (c.Lat - lat) * kLat) + ((c.Lon - lon) * (c.Lon - lon) * kLon) <= limit;
     }
 
     private static DateTime? Date(HttpRequest request, string name, List<(string, string)> errors)

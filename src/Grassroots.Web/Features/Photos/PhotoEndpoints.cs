@@ -169,9 +169,10 @@ public static class PhotoEndpoints
 
         var name = user.Identity?.Name ?? "";
 
-        // The case query filters decide which cases the caller sees; a photo on none of them is not theirs to read.
+        // The cases the photo is on come from its links (by hash); the case query filters decide which of them the
+        // caller sees. A photo on none of those is not theirs to read.
         var visible = await db.Set<PhotoUpload>().AnyAsync(p => p.Hash == hash && p.UploadedBy == name, ct)
-            || await db.Set<Case>().AnyAsync(c => c.Steps.Any(s => s.Photos != null && EF.Functions.Like(s.Photos, "%" + hash + "%")), ct);
+            || await db.Set<Case>().AnyAsync(c => db.Set<CasePhoto>().Where(p => p.Hash == hash).Select(p => p.CaseId).Contains(c.Id), ct);
         if (!visible || await store.ReadAsync(hash, ct) is not { } bytes)
         {
             return NotFound(hash);
@@ -193,9 +194,9 @@ public static class PhotoEndpoints
         return TypedResults.File(Photo.PublicCopy(bytes), (Photo.Sniff(bytes) ?? PhotoType.Jpeg).MediaType());
     }
 
-    /// <summary>Whether a photo is attached to a step of any case (the public may see those, and only those).</summary>
+    /// <summary>Whether a photo is attached to a step of any case (the public may see those, and only those): one lookup of its links.</summary>
     public static Task<bool> OnSomeStepAsync(AppDbContext db, string hash, CancellationToken ct) =>
-        db.Set<CaseStep>().AnyAsync(s => s.Photos != null && EF.Functions.Like(s.Photos, "%" + hash + "%"), ct);
+        db.Set<CasePhoto>().AnyAsync(p => p.Hash == hash, ct);
 
     private static ProblemHttpResult NotFound(string hash) =>
         Problems.NotFound($"没有可查看的照片 {hash}。", $"No photo {hash} that you may see.");

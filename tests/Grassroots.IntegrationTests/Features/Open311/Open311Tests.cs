@@ -222,4 +222,73 @@ public class Open311Tests(PublicApp app) : IClassFixture<PublicApp>
 
         Assert.Null((await XmlAsync(await client.GetAsync($"/open311/v2/requests/{closedId}.xml", Ct), HttpStatusCode.OK)).Element("request")!.Element("notes"));
     }
+    private static string Num(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static List<string> Ids(JsonElement list) => [.. list.EnumerateArray().Select(r => r.GetProperty("service_request_id").GetString()!)];
+
+    private static List<string> Ids(XElement list) => [.. list.Elements("request").Select(r => r.Element("service_request_id")!.Value)];
+
+    [Fact]
+    public async Task Requests_AreFilteredByACircleInMetres_OrABox_InBothFormats()
+    {
+        var client = app.CreateClient();
+        var (lonA, latA, _) = PublicSide.PointIn(app, "320213", 24);
+        var (lonB, latB, _) = PublicSide.PointIn(app, "320214", 2);
+        var a = await PublicSide.ReportAsync(client, "S0107", lonA, latA);
+        var b = await PublicSide.ReportAsync(client, "S0108", lonB, latB);
+        var (idA, idB) = await app.WithDbAsync(async db => (
+            (await db.Set<Case>().SingleAsync(c => c.TrackingCode == a, Ct)).Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            (await db.Set<Case>().SingleAsync(c => c.TrackingCode == b, Ct)).Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        // A centre 300 m east and 300 m north of A: A is 424 m away, inside the circle's bounding square at 350 m but not in the circle.
+        var latC = latA + (300 / 111_320.0);
+        var lonC = lonA + (300 / (111_320.0 * Math.Cos(latC * Math.PI / 180)));
+        string Circle(double radius) => $"lat={Num(latC)}&long={Num(lonC)}&radius={Num(radius)}";
+        Assert.DoesNotContain(idA, Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{Circle(350)}", Ct), HttpStatusCode.OK)));
+        var near = Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{Circle(450)}", Ct), HttpStatusCode.OK));
+        Assert.Contains(idA, near);
+        Assert.DoesNotContain(idB, near);
+        Assert.Equal([idA], Ids(await XmlAsync(await client.GetAsync($"/open311/v2/requests.xml?service_code=S0107,S0108&{Circle(450)}", Ct), HttpStatusCode.OK)));
+        Assert.Empty(Ids(await XmlAsync(await client.GetAsync($"/open311/v2/requests.xml?service_code=S0108&{Circle(450)}", Ct), HttpStatusCode.OK)));
+
+        // bbox is minLon,minLat,maxLon,maxLat: a small box around each point, and one around both.
+        string Box(double minLon, double minLat, double maxLon, double maxLat) => $"bbox={Num(minLon)},{Num(minLat)},{Num(maxLon)},{Num(maxLat)}";
+        var aroundA = Ids(await XmlAsync(await client.GetAsync($"/open311/v2/requests.xml?{Box(lonA - 0.0005, latA - 0.0005, lonA + 0.0005, latA + 0.0005)}", Ct), HttpStatusCode.OK));
+        Assert.Contains(idA, aroundA);
+        Assert.DoesNotContain(idB, aroundA);
+        var both = $"service_code=S0107,S0108&{Box(Math.Min(lonA, lonB), Math.Min(latA, latB), Math.Max(lonA, lonB), Math.Max(latA, latB))}";
+        Assert.Equal([idB, idA], Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{both}", Ct), HttpStatusCode.OK)));
+        Assert.Equal([idB], Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?service_code=S0108&{Box(lonB - 0.0005, latB - 0.0005, lonB + 0.0005, latB + 0.0005)}", Ct), HttpStatusCode.OK)));
+
+        // A box taller than the largest circle is read as a filter on the list: the same answer.
+        var tall = $"service_code=S0107,S0108&{Box(Math.Min(lonA, lonB), Math.Min(latA, latB) - 0.2, Math.Max(lonA, lonB), Math.Max(latA, latB) + 0.2)}";
+        Assert.Equal([idB, idA], Ids(await XmlAsync(await client.GetAsync($"/open311/v2/requests.xml?{tall}", Ct), HttpStatusCode.OK)));
+        Assert.Equal([idA], Ids(await XmlAsync(await client.GetAsync($"/open311/v2/requests.xml?service_code=S0107,S0108&{Box(lonA - 0.0005, latA - 0.3, lonA + 0.0005, latA + 0.3)}", Ct), HttpStatusCode.OK)));
+
+        // service_request_id overrides every other filter, the area too.
+        Assert.Equal([idB], Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?service_request_id={idB}&{Circle(450)}", Ct), HttpStatusCode.OK)));
+    }
+
+    [Fact]
+    public async Task AWrongAreaFilter_Is400_NamingTheParameter_InBothFormatsAndLanguages()
+    {
+        var client = app.CreateClient();
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/requests.json?lat=31.57&long=120.30", Ct), HttpStatusCode.BadRequest), "400", "radius");
+        IsError(await XmlAsync(await client.GetAsync("/open311/v2/requests.xml?radius=100", Ct), HttpStatusCode.BadRequest), "400", "lat");
+        var many = await XmlAsync(await client.GetAsync("/open311/v2/requests.xml?lat=95&long=abc&radius=0", Ct), HttpStatusCode.BadRequest);
+        IsError(many, "400", "lat");
+        IsError(many, "400", "long");
+        IsError(many, "400", "radius");
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/requests.json?lat=31.57&long=120.30&radius=20000", Ct), HttpStatusCode.BadRequest), "400", "radius");
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/requests.json?lat=31.57&long=120.30&radius=NaN", Ct), HttpStatusCode.BadRequest), "400", "radius");
+        IsError(await XmlAsync(await client.GetAsync("/open311/v2/requests.xml?bbox=120.2,31.5,120.4", Ct), HttpStatusCode.BadRequest), "400", "bbox");
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/requests.json?bbox=120.4,31.5,120.2,31.6", Ct), HttpStatusCode.BadRequest), "400", "bbox");
+        IsError(await XmlAsync(await client.GetAsync("/open311/v2/requests.xml?bbox=120.2,31.5,200,31.6", Ct), HttpStatusCode.BadRequest), "400", "bbox");
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/requests.json?bbox=120.2,31.5,120.4,31.6&lat=31.57", Ct), HttpStatusCode.BadRequest), "400", "bbox");
+
+        var chinese = await JsonAsync(await client.GetAsync("/open311/v2/requests.json?lat=31.57&long=120.30", Ct), HttpStatusCode.BadRequest);
+        Assert.Equal("radius: 缺少：lat、long、radius 须一起给出", chinese[0].GetProperty("description").GetString());
+        var english = await XmlAsync(await app.CreateClient().English().GetAsync("/open311/v2/requests.xml?bbox=1,2,3", Ct), HttpStatusCode.BadRequest);
+        Assert.Equal("bbox: must be four numbers, minLon,minLat,maxLon,maxLat (WGS 84 degrees, comma-separated)", english.Element("error")!.Element("description")!.Value);
+    }
 }

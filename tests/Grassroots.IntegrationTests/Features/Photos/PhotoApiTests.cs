@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Grassroots.IntegrationTests.Infrastructure;
+using Grassroots.Web.Features.Cases;
 using Grassroots.Web.Features.Photos;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -106,5 +107,83 @@ public class PhotoApiTests(PublicApp app) : IClassFixture<PublicApp>
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(2, problem.GetProperty("errors").EnumerateArray().Count(e => e.GetProperty("code").GetString() == "unknown-photo"));
         Assert.Equal(before, await app.WithDbAsync(db => db.Set<Grassroots.Web.Features.Cases.Case>().CountAsync(Ct)));
+    }
+    private async Task<HttpStatusCode> OriginalAsync(string username, string hash) =>
+        (await (await app.ClientAsync(username)).GetAsync($"/api/photos/{hash}", Ct)).StatusCode;
+
+    private async Task ActAsync(string username, long id, string action, object? body = null)
+    {
+        var response = await (await app.ClientAsync(username)).PostAsJsonAsync($"/api/cases/{id}/{action}", body ?? new { }, Ct);
+        await response.JsonAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task PhotosOnAReport_AJoinedReportAndFeedback_AreLinkedToTheirSteps_AndFoundThroughTheLinks()
+    {
+        var resident = app.CreateClient();
+        var reported = await PublicSide.UploadAsync(resident, PublicSide.Jpeg(red: 14));
+        var joined = await PublicSide.UploadAsync(resident, PublicSide.Jpeg(red: 15));
+        var (lon, lat, _) = PublicSide.PointIn(app, "320213", 5);
+        var code = await PublicSide.ReportAsync(resident, "S0103", lon, lat, [reported]);
+
+        // The same problem reported again nearby joins the case: its photo is linked to the Linked step.
+        var again = await resident.PostAsJsonAsync("/api/public/reports", new { category = "S0103", lon, lat, description = "还是很脏", photos = new[] { joined } }, Ct);
+        Assert.True((await again.JsonAsync(HttpStatusCode.OK)).GetProperty("linked").GetBoolean());
+        var id = await app.WithDbAsync(db => db.Set<Case>().Where(c => c.TrackingCode == code).Select(c => c.Id).SingleAsync(Ct));
+
+        // The unit's after photo is its own upload until feedback puts it on the case; 梁溪区's command centre cannot read it before.
+        var unit = await app.ClientAsync("lx.unit");
+        var after = (await (await unit.PostAsync("/api/photos", PublicSide.Form(("after.jpg", PublicSide.Jpeg(red: 16), "image/jpeg")), Ct)).JsonAsync(HttpStatusCode.OK))[0].GetProperty("hash").GetString()!;
+        Assert.Equal(HttpStatusCode.NotFound, await OriginalAsync("lx.center", after));
+        Assert.Equal(HttpStatusCode.NotFound, (await resident.GetAsync($"/api/public/photos/{after}", Ct)).StatusCode);
+        await ActAsync("lx.center", id, "accept");
+        await ActAsync("lx.center", id, "register");
+        await ActAsync("lx.center", id, "dispatch");
+        await ActAsync("lx.unit", id, "start");
+        await ActAsync("lx.unit", id, "feedback", new { result = "已清扫", photos = after });
+
+        var (steps, links) = await app.WithDbAsync(async db => (
+            await db.Set<CaseStep>().Where(s => s.CaseId == id).ToDictionaryAsync(s => s.Id, s => s.Kind, Ct),
+            await db.Set<CasePhoto>().Where(p => p.CaseId == id).ToListAsync(Ct)));
+        Assert.Equal(
+            [(reported, StepKind.Report), (joined, StepKind.Linked), (after, StepKind.Feedback)],
+            links.OrderBy(l => l.StepId).Select(l => (l.Hash, steps[l.StepId])));
+
+        foreach (var hash in new[] { reported, joined, after })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await resident.GetAsync($"/api/public/photos/{hash}", Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, await OriginalAsync("lx.center", hash));
+            Assert.Equal(HttpStatusCode.NotFound, await OriginalAsync("xw.center", hash));
+        }
+
+        // The unit sees the case it handles, and so the residents' originals on it.
+        Assert.Equal(HttpStatusCode.OK, await OriginalAsync("lx.unit", reported));
+    }
+
+    [Fact]
+    public async Task APhotoOnACaseOutsideTheCallersScope_IsNotServed_AndItsLinkIsNeverChanged()
+    {
+        var resident = app.CreateClient();
+        var hash = await PublicSide.UploadAsync(resident, PublicSide.Jpeg(red: 17));
+        var (lon, lat, _) = PublicSide.PointIn(app, "320214", 5);
+        await PublicSide.ReportAsync(resident, "B0106", lon, lat, [hash]);
+
+        // 新吴区's case: its staff read the original; 梁溪区's command centre, unit and grid worker do not.
+        Assert.Equal(HttpStatusCode.OK, await OriginalAsync("xw.center", hash));
+        foreach (var outside in new[] { "lx.center", "lx.unit", "lx.grid" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await OriginalAsync(outside, hash));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await resident.GetAsync($"/api/public/photos/{hash}", Ct)).StatusCode);
+
+        // Like the steps, the links are written once: removing one is refused at save.
+        var refused = await app.WithDbAsync(async db =>
+        {
+            db.Remove(await db.Set<CasePhoto>().SingleAsync(p => p.Hash == hash, Ct));
+            return await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync(Ct));
+        });
+        Assert.Contains("CasePhoto", refused.Message, StringComparison.Ordinal);
+        Assert.True(await app.WithDbAsync(db => db.Set<CasePhoto>().AnyAsync(p => p.Hash == hash, Ct)));
     }
 }

@@ -83,6 +83,27 @@ public class CaseWorkflowTests
     }
 
     [Fact]
+    public void EveryStepWithPhotos_LinksEachPhotoOnceToItsStep_AndARefusedActionLinksNothing()
+    {
+        var c = Case.Report("0101", Urgency.Normal, CaseSource.Resident, 120.3, 31.57, "320213021001001", "320200000000/320213000000/320213021000/320213021001/", "暴露垃圾", Resident, T0, At(30), "r1;r2");
+        c.Link(Resident, At(1), "同一处", "r2;l1");
+        c.Register(Centre, At(5));
+        c.Dispatch(Dispatcher, At(10), "320213-CGJ", At(250));
+        c.AssignJoint(Dispatcher, At(11), [("320213-ZJJ", "清运")]);
+        c.FinishTask(new StepActor("zjj", "HandlingUnit", "320213-ZJJ"), At(12), "已清运", "t1");
+        Assert.Throws<CaseRuleException>(() => c.Verify(Worker, At(13), done: true, "太早", At(20), "x1"));
+        c.Feedback(Unit, At(200), "已清运", At(260), "f1;f1;f2");
+        c.Verify(Worker, At(210), done: false, "仍有垃圾", At(300), "v1");
+        c.Feedback(Unit, At(220), "已清运", At(280));
+
+        Assert.Equal(
+            [("r1", StepKind.Report), ("r2", StepKind.Report), ("r2", StepKind.Linked), ("l1", StepKind.Linked), ("t1", StepKind.TaskDone), ("f1", StepKind.Feedback), ("f2", StepKind.Feedback), ("v1", StepKind.VerifyFailed)],
+            c.PhotoLinks.Select(p => (p.Hash, p.Step!.Kind)));
+        Assert.All(c.PhotoLinks, p => Assert.Contains(p.Hash, p.Step!.Photos!, StringComparison.Ordinal));
+        Assert.All(c.PhotoLinks, p => Assert.Contains(p.Step!, c.Steps));
+    }
+
+    [Fact]
     public void ALateStep_IsRecordedAsLate()
     {
         var c = Registered();

@@ -262,15 +262,19 @@ internal static class WorkflowReplay
 public class DemoCaseStoreTests
 {
     [Fact]
-    public void TheBulkWriter_WritesEveryColumnOfACaseAndAStep()
+    public void TheBulkWriter_WritesEveryColumnOfACaseAStepAndAPhotoLink()
     {
+        // Navigations (the steps, the photo links, a link's step) are rows of their own tables, not columns.
         static string[] Columns(Type type) =>
-            [.. type.GetProperties().Where(p => p.CanWrite && p.PropertyType != typeof(List<CaseStep>)).Select(p => p.Name).Order(StringComparer.Ordinal)];
+            [.. type.GetProperties().Where(p => p.CanWrite && p.PropertyType != typeof(List<CaseStep>) && p.PropertyType != typeof(List<CasePhoto>) && p.PropertyType != typeof(CaseStep))
+                .Select(p => p.Name).Order(StringComparer.Ordinal)];
 
         Assert.Equal(Columns(typeof(Case)), DemoCaseStore.CaseColumns.Order(StringComparer.Ordinal));
         Assert.Equal(Columns(typeof(CaseStep)), DemoCaseStore.StepColumns.Order(StringComparer.Ordinal));
-        var c = Case.Report("S0103", Urgency.Normal, CaseSource.Resident, 120.3, 31.5, "320213021001001", "p/", "x", new StepActor("a", "b"), DateTime.UnixEpoch, DateTime.UnixEpoch);
+        Assert.Equal(Columns(typeof(CasePhoto)), DemoCaseStore.PhotoColumns.Order(StringComparer.Ordinal));
+        var c = Case.Report("S0103", Urgency.Normal, CaseSource.Resident, 120.3, 31.5, "320213021001001", "p/", "x", new StepActor("a", "b"), DateTime.UnixEpoch, DateTime.UnixEpoch, new string('a', 64));
         Assert.Equal(DemoCaseStore.CaseColumns.Length, DemoCaseStore.Values(c).Length);
         Assert.Equal(DemoCaseStore.StepColumns.Length, DemoCaseStore.Values(c.Steps[0]).Length);
+        Assert.Equal(DemoCaseStore.PhotoColumns.Length, DemoCaseStore.Values(c.PhotoLinks[0]).Length);
     }
 }

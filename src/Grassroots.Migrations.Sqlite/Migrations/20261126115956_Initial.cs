@@ -600,6 +600,31 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "case_photos",
+                columns: table => new
+                {
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CaseId = table.Column<long>(type: "INTEGER", nullable: false),
+                    StepId = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_photos", x => new { x.Hash, x.CaseId, x.StepId });
+                    table.ForeignKey(
+                        name: "FK_case_photos_case_steps_StepId",
+                        column: x => x.StepId,
+                        principalTable: "case_steps",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_case_photos_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "people",
                 columns: table => new
                 {
@@ -693,6 +718,16 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 name: "IX_case_categories_Type_AltCode",
                 table: "case_categories",
                 columns: new[] { "Type", "AltCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_photos_CaseId",
+                table: "case_photos",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_photos_StepId",
+                table: "case_photos",
+                column: "StepId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_case_steps_CaseId_Seq",
@@ -954,7 +989,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 name: "calendar_years");
 
             migrationBuilder.DropTable(
-                name: "case_steps");
+                name: "case_photos");
 
             migrationBuilder.DropTable(
                 name: "compounds");
@@ -990,7 +1025,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 name: "accounts");
 
             migrationBuilder.DropTable(
-                name: "cases");
+                name: "case_steps");
 
             migrationBuilder.DropTable(
                 name: "case_categories");
@@ -1000,6 +1035,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "roles");
+
+            migrationBuilder.DropTable(
+                name: "cases");
 
             migrationBuilder.DropTable(
                 name: "regions");

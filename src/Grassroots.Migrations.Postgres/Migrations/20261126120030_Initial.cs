@@ -601,6 +601,31 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "case_photos",
+                columns: table => new
+                {
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CaseId = table.Column<long>(type: "bigint", nullable: false),
+                    StepId = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_case_photos", x => new { x.Hash, x.CaseId, x.StepId });
+                    table.ForeignKey(
+                        name: "FK_case_photos_case_steps_StepId",
+                        column: x => x.StepId,
+                        principalTable: "case_steps",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_case_photos_cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "cases",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "people",
                 columns: table => new
                 {
@@ -694,6 +719,16 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "IX_case_categories_Type_AltCode",
                 table: "case_categories",
                 columns: new[] { "Type", "AltCode" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_photos_CaseId",
+                table: "case_photos",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_case_photos_StepId",
+                table: "case_photos",
+                column: "StepId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_case_steps_CaseId_Seq",
@@ -955,7 +990,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "calendar_years");
 
             migrationBuilder.DropTable(
-                name: "case_steps");
+                name: "case_photos");
 
             migrationBuilder.DropTable(
                 name: "compounds");
@@ -991,7 +1026,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "accounts");
 
             migrationBuilder.DropTable(
-                name: "cases");
+                name: "case_steps");
 
             migrationBuilder.DropTable(
                 name: "case_categories");
@@ -1001,6 +1036,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "roles");
+
+            migrationBuilder.DropTable(
+                name: "cases");
 
             migrationBuilder.DropTable(
                 name: "regions");
