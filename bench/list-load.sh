@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# GET /api/cases, first page with filters, under load on loopback, against a database that already holds a year
+# of cases (made beforehand with the demo verb, e.g. for 10 million cases:
+#   dotnet src/Grassroots.Web/bin/Release/net10.0/Grassroots.Web.dll demo --scale city --cases-per-day 30000 \
+#     --contentRoot src/Grassroots.Web --ConnectionStrings:Grassroots="Data Source=/path/tenm.db"   ).
+# The KPI fold and the overdue sweep are held off while it runs, so the lists are what is measured.
+# Usage: bench/list-load.sh DB [SECONDS]   (default 8 s a filter; CONCURRENCY=8; PORT=5391)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+DB="${1:?usage: bench/list-load.sh DB [SECONDS]}"
+SECONDS_PER_RUN="${2:-8}"
+CONCURRENCY="${CONCURRENCY:-8}"
+DRIVER="$ROOT/bench/Grassroots.LoadDriver/bin/Release/net10.0/Grassroots.LoadDriver.dll"
+WORK="$(mktemp -d /tmp/grassroots-list.XXXXXX)"
+trap 'stop_server; cp "$WORK/server.log" /tmp/list-server.log 2>/dev/null; rm -rf "$WORK"' EXIT
+export SERVER_ARGS="--Demo:Scale=none --Kpis:FoldInterval=12:00:00 --Supervision:SweepInterval=12:00:00 ${SERVER_ARGS:-}"
+
+machine
+build_release
+dotnet build "$ROOT/bench/Grassroots.LoadDriver/Grassroots.LoadDriver.csproj" -c Release -nodeReuse:false -v quiet -nologo >/dev/null
+
+command -v sqlite3 >/dev/null && echo "== $(sqlite3 "$DB" 'SELECT COUNT(*) FROM cases') cases, $(sqlite3 "$DB" "SELECT COUNT(*) FROM cases WHERE DistrictCode = '320213000000'") in 梁溪区"
+
+started=$(now)
+start_server "$DB" "$WORK/server.log"
+wait_healthy 600
+echo "== ready in $(seconds_since "$started") s"
+
+token() {
+    curl -s -X POST "$BASE/api/auth/token" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$1\",\"password\":\"Grassroots@2026\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/'
+}
+
+run() {
+    local who="$1" query="$2" auth
+    auth="Authorization: Bearer $3"
+    local count
+    count=$(curl -s -H "$auth" "$BASE/api/cases?$query" | grep -o '"trackingCode"' | wc -l)
+    echo "-- $who: /api/cases?$query ($count on the page)"
+    dotnet "$DRIVER" --url "$BASE/api/cases?$query" -c "$CONCURRENCY" -d "$SECONDS_PER_RUN" --warmup 2 --header "$auth" | grep -E 'throughput|latency|not 2xx'
+}
+
+district="$(token lx.center)"
+city="$(token admin)"
+year="$(date -u +%Y)"
+for q in "limit=50" "region=320213000000" "region=320213021001" "status=Dispatched,InProgress&limit=50" "light=red" "light=yellow" \
+    "light=green" "overdue=true" "overdue=true&source=Resident" "category=0101&from=$year-06-01T00:00:00%2B08:00&to=$year-07-01T00:00:00%2B08:00"; do
+    run "lx.center (梁溪区)" "$q" "$district"
+done
+for q in "limit=50" "light=yellow" "overdue=true" "status=Dispatched&limit=50"; do
+    run "admin (the city)" "$q" "$city"
+done
+echo "== RSS after the load $(rss_mb "$SERVER_PID") MB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
