@@ -668,7 +668,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.ToTable("deadline_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiDaily", b =>
+            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiRollup", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -706,6 +706,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<int>("Extended")
                         .HasColumnType("integer");
 
+                    b.Property<byte>("Grain")
+                        .HasColumnType("smallint");
+
                     b.Property<int>("Handled")
                         .HasColumnType("integer");
 
@@ -716,6 +719,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<byte>("Level")
+                        .HasColumnType("smallint");
 
                     b.Property<int>("Parked")
                         .HasColumnType("integer");
@@ -754,12 +760,12 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Dim", "Day");
+                    b.HasIndex("Dim", "Level", "Grain", "Day");
 
-                    b.HasIndex("Dim", "Key", "RegionPath", "Day")
+                    b.HasIndex("Dim", "Key", "Level", "RegionPath", "Grain", "Day")
                         .IsUnique();
 
-                    b.ToTable("kpi_daily", (string)null);
+                    b.ToTable("kpi_rollup", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiWatermark", b =>

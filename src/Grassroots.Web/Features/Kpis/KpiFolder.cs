@@ -21,13 +21,13 @@ public sealed class KpiOptions
 /// <summary>What a rebuild read and wrote.</summary>
 public sealed record KpiRebuildResult(long Cases, long Steps, long Rows, long LastStepId, TimeSpan Took);
 
-/// <summary>The cell of the rollup a fact adds to.</summary>
-public readonly record struct KpiCell(DateOnly Day, string RegionPath, KpiDim Dim, string Key);
+/// <summary>The cell of the rollup a fact adds to: a day or a month (its first day), a region of any level, a dimension and key.</summary>
+public readonly record struct KpiCell(DateOnly Day, KpiGrain Grain, string RegionPath, KpiDim Dim, string Key);
 
 /// <summary>
-/// Keeps the rollup (<see cref="KpiDaily"/>) in step with the step rows: <see cref="FoldAsync"/> reads the rows past the
-/// watermark, replays their cases (<see cref="KpiReplay"/>) and adds the new facts to the day cells, moving the watermark in
-/// the same transaction; <see cref="RebuildAsync"/> throws the rollup away and makes it again from every step row.
+/// Keeps the rollup (<see cref="KpiRollup"/>) in step with the step rows: <see cref="FoldAsync"/> reads the rows past the
+/// watermark, replays their cases (<see cref="KpiReplay"/>) and adds the new facts to their day and month cells at every
+/// level of the case's region path, moving the watermark in the same transaction; <see cref="RebuildAsync"/> throws the rollup away and makes it again from every step row.
 /// Intake writes nothing for the rollup: the folder runs on its own, in batches.
 /// </summary>
 public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calendars, TimeProvider clock, IOptions<KpiOptions> options, ILogger<KpiFolder> logger) : IDisposable
@@ -37,18 +37,28 @@ public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calenda
 
     public void Dispose() => gate.Dispose();
 
-    /// <summary>Adds the facts of one fact into the cells it counts in: everything, its unit, its person.</summary>
+    /// <summary>
+    /// Adds one fact into every cell it counts in: its day and its month, in the case's community and in each region
+    /// above it (<see cref="KpiRollup.RegionsOf"/>), for everything, its unit and its person.
+    /// </summary>
     public static void AddTo(Dictionary<KpiCell, KpiTotals> cells, string regionPath, KpiFact fact)
     {
-        Cell(cells, new(fact.Day, regionPath, KpiDim.All, "")).Add(fact);
-        if (!string.IsNullOrEmpty(fact.Unit))
+        var month = new DateOnly(fact.Day.Year, fact.Day.Month, 1);
+        foreach (var region in KpiRollup.RegionsOf(regionPath))
         {
-            Cell(cells, new(fact.Day, regionPath, KpiDim.Unit, fact.Unit)).Add(fact);
-        }
+            foreach (var (day, grain) in new[] { (fact.Day, KpiGrain.Day), (month, KpiGrain.Month) })
+            {
+                Cell(cells, new(day, grain, region, KpiDim.All, "")).Add(fact);
+                if (!string.IsNullOrEmpty(fact.Unit))
+                {
+                    Cell(cells, new(day, grain, region, KpiDim.Unit, fact.Unit)).Add(fact);
+                }
 
-        if (!string.IsNullOrEmpty(fact.Person))
-        {
-            Cell(cells, new(fact.Day, regionPath, KpiDim.Person, fact.Person)).Add(fact);
+                if (!string.IsNullOrEmpty(fact.Person))
+                {
+                    Cell(cells, new(day, grain, region, KpiDim.Person, fact.Person)).Add(fact);
+                }
+            }
         }
     }
 
@@ -144,8 +154,8 @@ public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calenda
         {
             var days = byDay.Select(g => g.Key).ToList();
             var paths = byDay.SelectMany(g => g.Select(c => c.Key.RegionPath)).Distinct().ToList();
-            var existing = (await db.Set<KpiDaily>().IgnoreQueryFilters().Where(r => days.Contains(r.Day) && paths.Contains(r.RegionPath)).ToListAsync(ct))
-                .ToDictionary(r => new KpiCell(r.Day, r.RegionPath, r.Dim, r.Key));
+            var existing = (await db.Set<KpiRollup>().IgnoreQueryFilters().Where(r => days.Contains(r.Day) && paths.Contains(r.RegionPath)).ToListAsync(ct))
+                .ToDictionary(r => new KpiCell(r.Day, r.Grain, r.RegionPath, r.Dim, r.Key));
             foreach (var (cell, totals) in byDay.SelectMany(g => g))
             {
                 if (totals.IsEmpty)
@@ -155,7 +165,7 @@ public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calenda
 
                 if (!existing.TryGetValue(cell, out var row))
                 {
-                    row = new KpiDaily { Day = cell.Day, RegionPath = cell.RegionPath, Dim = cell.Dim, Key = cell.Key };
+                    row = NewRow(cell);
                     db.Add(row);
                 }
 
@@ -163,6 +173,9 @@ public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calenda
             }
         }
     }
+
+    private static KpiRollup NewRow(KpiCell cell) =>
+        new() { Day = cell.Day, Grain = cell.Grain, RegionPath = cell.RegionPath, Level = KpiRollup.LevelOf(cell.RegionPath), Dim = cell.Dim, Key = cell.Key };
 
     private async Task SetWatermarkAsync(AppDbContext db, long to, CancellationToken ct)
     {
@@ -235,12 +248,12 @@ public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calenda
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Set<KpiDaily>().IgnoreQueryFilters().ExecuteDeleteAsync(ct);
+            await db.Set<KpiRollup>().IgnoreQueryFilters().ExecuteDeleteAsync(ct);
             foreach (var part in cells.Where(c => !c.Value.IsEmpty).Chunk(10_000))
             {
                 foreach (var (cell, totals) in part)
                 {
-                    var row = new KpiDaily { Day = cell.Day, RegionPath = cell.RegionPath, Dim = cell.Dim, Key = cell.Key };
+                    var row = NewRow(cell);
                     row.Add(totals);
                     db.Add(row);
                     rows++;
