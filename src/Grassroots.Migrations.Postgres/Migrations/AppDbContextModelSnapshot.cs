@@ -760,7 +760,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Dim", "Level", "Grain", "Day");
+                    b.HasIndex("Dim", "Level", "Grain", "Day", "RegionPath");
 
                     b.HasIndex("Dim", "Key", "Level", "RegionPath", "Grain", "Day")
                         .IsUnique();

@@ -148,28 +148,34 @@ public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calenda
         return batch.Count;
     }
 
+    /// <summary>
+    /// Adds the cells into their rows, creating the missing ones. The rows are looked up a level, grain and day at a time
+    /// on (Dim, Level, Grain, Day, RegionPath), so a fold reads the rows it adds to, not the table.
+    /// </summary>
     private static async Task UpsertAsync(AppDbContext db, Dictionary<KpiCell, KpiTotals> cells, CancellationToken ct)
     {
-        foreach (var byDay in cells.GroupBy(c => c.Key.Day).Chunk(64))
+        var groups = cells.Where(c => !c.Value.IsEmpty).GroupBy(c => (Level: KpiRollup.LevelOf(c.Key.RegionPath), c.Key.Grain, c.Key.Day));
+        foreach (var group in groups)
         {
-            var days = byDay.Select(g => g.Key).ToList();
-            var paths = byDay.SelectMany(g => g.Select(c => c.Key.RegionPath)).Distinct().ToList();
-            var existing = (await db.Set<KpiRollup>().IgnoreQueryFilters().Where(r => days.Contains(r.Day) && paths.Contains(r.RegionPath)).ToListAsync(ct))
-                .ToDictionary(r => new KpiCell(r.Day, r.Grain, r.RegionPath, r.Dim, r.Key));
-            foreach (var (cell, totals) in byDay.SelectMany(g => g))
+            var (level, grain, day) = group.Key;
+            foreach (var part in group.Chunk(2_000))
             {
-                if (totals.IsEmpty)
+                var dims = part.Select(c => c.Key.Dim).Distinct().ToList();
+                var paths = part.Select(c => c.Key.RegionPath).Distinct().ToList();
+                var existing = (await db.Set<KpiRollup>().IgnoreQueryFilters()
+                    .Where(r => dims.Contains(r.Dim) && r.Level == level && r.Grain == grain && r.Day == day && paths.Contains(r.RegionPath))
+                    .ToListAsync(ct))
+                    .ToDictionary(r => new KpiCell(r.Day, r.Grain, r.RegionPath, r.Dim, r.Key));
+                foreach (var (cell, totals) in part)
                 {
-                    continue;
-                }
+                    if (!existing.TryGetValue(cell, out var row))
+                    {
+                        row = NewRow(cell);
+                        db.Add(row);
+                    }
 
-                if (!existing.TryGetValue(cell, out var row))
-                {
-                    row = NewRow(cell);
-                    db.Add(row);
+                    row.Add(totals);
                 }
-
-                row.Add(totals);
             }
         }
     }

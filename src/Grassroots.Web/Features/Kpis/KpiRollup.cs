@@ -185,8 +185,9 @@ internal sealed class KpiRollupConfiguration : IEntityTypeConfiguration<KpiRollu
         // and a unit's or a person's in the caller's scope: (Unit, code, the scope's level[, the scope's path], …).
         b.HasIndex(r => new { r.Dim, r.Key, r.Level, r.RegionPath, r.Grain, r.Day }).IsUnique();
 
-        // Rankings: every region of one level, or every unit, over a period.
-        b.HasIndex(r => new { r.Dim, r.Level, r.Grain, r.Day });
+        // Rankings: every region of one level, or every unit, over a period; and the folder's look-up of the rows a
+        // batch adds to: (dimension, level, grain, the batch's days, its regions).
+        b.HasIndex(r => new { r.Dim, r.Level, r.Grain, r.Day, r.RegionPath });
     }
 }
 

@@ -853,9 +853,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_kpi_rollup_Dim_Level_Grain_Day",
+                name: "IX_kpi_rollup_Dim_Level_Grain_Day_RegionPath",
                 table: "kpi_rollup",
-                columns: new[] { "Dim", "Level", "Grain", "Day" });
+                columns: new[] { "Dim", "Level", "Grain", "Day", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_party_orgs_Name",
