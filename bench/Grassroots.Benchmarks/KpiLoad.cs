@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Grassroots.Benchmarks;
 
 /// <summary>
-/// <c>--kpis [large | districts communities] [cases-per-year]</c>: one district's KPIs over a year, read the way
+/// <c>--kpis [large | districts communities] [cases-per-year]</c> (or <c>--kpis-db FILE</c>, <see cref="MeasureExistingAsync"/>): one district's KPIs over a year, read the way
 /// GET /api/kpis reads them, from a throwaway SQLite database holding a year of rollup rows for a whole city, shaped as
 /// <see cref="KpiFolder"/> writes them: every community × day for everything and for three units (the street office and
 /// two district departments), the same cells added up into every street, district and the city, and month rows beside
@@ -26,6 +26,11 @@ public static class KpiLoad
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.SkipWhile(a => a != "--kpis-db").Skip(1).FirstOrDefault() is { } existing)
+        {
+            return await MeasureExistingAsync(existing);
+        }
+
         var rest = args.SkipWhile(a => a != "--kpis").Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
         var numbers = rest.Where(a => a != "large").Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
         var synthetic = numbers.Count >= 2;
@@ -74,6 +79,42 @@ public static class KpiLoad
                 File.Delete(f);
             }
         }
+    }
+
+    /// <summary>
+    /// <c>--kpis-db FILE</c>: the same reads on an existing SQLite database whose rollup <c>kpis rebuild</c> (or the fold)
+    /// wrote from real step rows: the district with the most due cases, the city, the busiest unit and person.
+    /// </summary>
+    private static async Task<int> MeasureExistingAsync(string file)
+    {
+        AppDbContext.UseModelFrom(typeof(KpiRollup).Assembly);
+        var options = new DbContextOptionsBuilder<AppDbContext>()
+            .UseSqlite($"Data Source={file}", x => x.MigrationsAssembly("Grassroots.Migrations.Sqlite"))
+            .Options;
+        string district, city, unit, person;
+        int year;
+        await using (var db = new AppDbContext(options))
+        {
+            var rows = db.Set<KpiRollup>().AsNoTracking();
+            var count = await rows.LongCountAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count:N0} rollup rows"));
+            year = (await rows.MaxAsync(r => r.Day)).Year;
+            district = await rows.Where(r => r.Dim == KpiDim.All && r.Level == 2 && r.Grain == KpiGrain.Month)
+                .GroupBy(r => r.RegionPath).OrderByDescending(g => g.Sum(r => r.Due)).Select(g => g.Key).FirstAsync();
+            city = Parent(district);
+            unit = await rows.Where(r => r.Dim == KpiDim.Unit && r.Level == 1 && r.Grain == KpiGrain.Month)
+                .GroupBy(r => r.Key).OrderByDescending(g => g.Sum(r => r.Dispatched)).Select(g => g.Key).FirstAsync();
+            person = await rows.Where(r => r.Dim == KpiDim.Person && r.Level == 1 && r.Grain == KpiGrain.Month)
+                .GroupBy(r => r.Key).OrderByDescending(g => g.Sum(r => r.Handled + r.Dispatched + r.Registered)).Select(g => g.Key).FirstAsync();
+        }
+
+        var calendar = new WorkingCalendar([], WorkingSchedule.Default);
+        await MeasureAsync(options, calendar, $"district {district}, whole year", new(KpiDim.All, "", district), new(year, 1, 1), new(year, 12, 31));
+        await MeasureAsync(options, calendar, $"district {district}, 2 Jan – 30 Dec", new(KpiDim.All, "", district), new(year, 1, 2), new(year, 12, 30));
+        await MeasureAsync(options, calendar, "the city, 2 Jan – 30 Dec", new(KpiDim.All, "", city), new(year, 1, 2), new(year, 12, 30));
+        await MeasureAsync(options, calendar, $"unit {unit}, unrestricted caller, 2 Jan – 30 Dec", new(KpiDim.Unit, unit, null), new(year, 1, 2), new(year, 12, 30));
+        await MeasureAsync(options, calendar, $"person {person}, unrestricted caller, 2 Jan – 30 Dec", new(KpiDim.Person, person, null), new(year, 1, 2), new(year, 12, 30));
+        return 0;
     }
 
     /// <summary>25 runs of <see cref="KpiQuery.TotalsAsync"/>, each on a new context as a request has it; the first 5 discarded.</summary>

@@ -16,7 +16,8 @@ using Grassroots.Web.Features.Demo;
 // --check   no BenchmarkDotNet: one timed pass and the bytes allocated over it, as a quick cross-check.
 // --kpis [large | districts communities] [cases-per-year]   one district's KPIs over a year from a throwaway rollup
 //           shaped like the large demo city (default) or a synthetic tree (docs/benchmarks.md §5).
-if (args.Contains("--kpis"))
+// --kpis-db FILE   the same reads on an existing SQLite database after `kpis rebuild`.
+if (args.Contains("--kpis") || args.Contains("--kpis-db"))
 {
     return await KpiLoad.RunAsync(args);
 }

@@ -127,7 +127,10 @@ public static class KpiQuery
     /// <summary>The facts of the step rows past the watermark (and of the steps before them in the same cases, for context).</summary>
     private static async Task AddTailAsync(AppDbContext db, WorkingCalendar calendar, KpiSelection selection, DateOnly from, DateOnly to, long watermark, KpiTotals totals, CancellationToken ct)
     {
-        var caseIds = await db.Set<CaseStep>().AsNoTracking().Where(s => s.Id > watermark).Select(s => s.CaseId).Distinct().ToListAsync(ct);
+        // In step id order, so that the database seeks the primary key to the watermark and reads only the tail: asked
+        // for DISTINCT case ids, SQLite walks the whole (CaseId, Seq) index instead, every step row of the table.
+        var caseIds = (await db.Set<CaseStep>().AsNoTracking().Where(s => s.Id > watermark).OrderBy(s => s.Id).Select(s => s.CaseId).ToListAsync(ct))
+            .Distinct().ToList();
         foreach (var chunk in caseIds.Chunk(2_000))
         {
             var cases = db.Set<Case>().AsNoTracking().Where(c => chunk.Contains(c.Id));
