@@ -118,8 +118,7 @@ public sealed class KpiRollup : IRegionScoped
     /// <summary>Adds the row's counts and bins into a total.</summary>
     public void AddTo(KpiTotals t)
     {
-        int[] values = [Registered, VoidedAfterRegister, VoidedUnregistered, Dispatched, DispatchedOnTime, Returned, Due, Closed, ClosedOnTime,
-            ClosedNotFixed, Reworked, Extended, Reopened, Parked, RatedSatisfied, RatedBasicallySatisfied, RatedDissatisfied, Handled, HandlingUnknown];
+        var values = CounterValues();
         for (var i = 0; i < values.Length; i++)
         {
             t.Add((KpiCounter)i, values[i]);
@@ -127,6 +126,14 @@ public sealed class KpiRollup : IRegionScoped
 
         HandlingBins.AddTo(t.Bins, Bins);
     }
+
+    /// <summary>The counts in <see cref="KpiCounter"/> order, as <see cref="CounterColumns"/> names their columns.</summary>
+    public int[] CounterValues() =>
+        [Registered, VoidedAfterRegister, VoidedUnregistered, Dispatched, DispatchedOnTime, Returned, Due, Closed, ClosedOnTime,
+            ClosedNotFixed, Reworked, Extended, Reopened, Parked, RatedSatisfied, RatedBasicallySatisfied, RatedDissatisfied, Handled, HandlingUnknown];
+
+    /// <summary>The columns of the counts, in <see cref="KpiCounter"/> order (each named as its counter).</summary>
+    public static IReadOnlyList<string> CounterColumns { get; } = Enum.GetNames<KpiCounter>();
 
     /// <summary>Adds counts and bins into the row.</summary>
     public void Add(KpiTotals t)
