@@ -14,8 +14,10 @@ using Grassroots.Web.Features.Demo;
 // --large   also runs the point → grid benchmark on the large demo city (generation takes a while).
 // --inprocess  runs benchmarks in this process (InProcessEmitToolchain) instead of a generated child project.
 // --check   no BenchmarkDotNet: one timed pass and the bytes allocated over it, as a quick cross-check.
-// --kpis [districts] [communities]   one district's KPIs over a year from a throwaway rollup (docs/benchmarks.md §5).
-if (args.Contains("--kpis"))
+// --kpis [large | districts communities] [cases-per-year]   one district's KPIs over a year from a throwaway rollup
+//           shaped like the large demo city (default) or a synthetic tree (docs/benchmarks.md §5).
+// --kpis-db FILE   the same reads on an existing SQLite database after `kpis rebuild`.
+if (args.Contains("--kpis") || args.Contains("--kpis-db"))
 {
     return await KpiLoad.RunAsync(args);
 }

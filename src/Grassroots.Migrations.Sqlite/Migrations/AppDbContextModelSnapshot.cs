@@ -678,7 +678,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.ToTable("deadline_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiDaily", b =>
+            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiRollup", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -714,6 +714,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<int>("Extended")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte>("Grain")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Handled")
                         .HasColumnType("INTEGER");
 
@@ -724,6 +727,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte>("Level")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Parked")
                         .HasColumnType("INTEGER");
@@ -762,12 +768,12 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Dim", "Day");
+                    b.HasIndex("Dim", "Level", "Grain", "Day", "RegionPath");
 
-                    b.HasIndex("Dim", "Key", "RegionPath", "Day")
+                    b.HasIndex("Dim", "Key", "Level", "RegionPath", "Grain", "Day")
                         .IsUnique();
 
-                    b.ToTable("kpi_daily", (string)null);
+                    b.ToTable("kpi_rollup", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiWatermark", b =>

@@ -123,7 +123,7 @@ public static class KpiEndpoints
                     return NotFound();
                 }
 
-                return new(new(region.Code, "region", region.Code, region.Name), await SubtreeAsync(db, region.Path, ct), null);
+                return new(new(region.Code, "region", region.Code, region.Name), new(KpiDim.All, "", region.Path), null);
 
             case "org":
                 var org = await db.Orgs.AsNoTracking().FirstOrDefaultAsync(o => o.Code == code, ct);
@@ -132,29 +132,22 @@ public static class KpiEndpoints
                     return NotFound();
                 }
 
-                return new(new(node!, "org", org.Code, org.Name), await SubtreeAsync(db, served, ct), null);
+                return new(new(node!, "org", org.Code, org.Name), new(KpiDim.All, "", served), null);
 
             case "unit":
                 var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code, ct);
-                return unit is null ? NotFound() : new(new(node!, "unit", unit.Code, unit.Name), new(KpiDim.Unit, unit.Code, null, null), null);
+                return unit is null ? NotFound() : new(new(node!, "unit", unit.Code, unit.Name), new(KpiDim.Unit, unit.Code, null), null);
 
             case "person":
                 var person = await db.Users.AsNoTracking().Where(u => u.UserName == code).Select(u => new { u.UserName, u.DisplayName, u.ScopePath }).FirstOrDefaultAsync(ct);
                 return person is null || !scope.Covers(person.ScopePath)
                     ? NotFound()
-                    : new(new(node!, "person", person.UserName!, person.DisplayName), new(KpiDim.Person, person.UserName!, null, null), null);
+                    : new(new(node!, "person", person.UserName!, person.DisplayName), new(KpiDim.Person, person.UserName!, null), null);
 
             default:
                 return new(null, null, Problems.BadRequest("节点写法有误。", "The node is not valid.", [new("query", "node", "invalid-node",
                     Text.Pick("节点应为区划代码、unit:代码、org:代码或 person:用户名", "a node is a region code, unit:{code}, org:{code} or person:{username}"))]));
         }
-    }
-
-    /// <summary>The region paths of a subtree: the rollup is kept by the case's region, so a node's rows are an IN list on an index.</summary>
-    private static async Task<KpiSelection> SubtreeAsync(AppDbContext db, string path, CancellationToken ct)
-    {
-        var paths = await db.Regions.AsNoTracking().Where(r => r.Path.StartsWith(path)).Select(r => r.Path).ToListAsync(ct);
-        return new(KpiDim.All, "", paths, path);
     }
 
     private static async Task<Results<Ok<KpiRankingDto>, ProblemHttpResult>> Ranking(
@@ -177,32 +170,47 @@ public static class KpiEndpoints
             return Problems.BadRequest("查询条件有误。", "The query is not valid.", [new("query", "level", "invalid-level", Text.Pick("level 应为 district、street 或 unit", "level is district, street or unit"))]);
         }
 
+        // The rows of one level (a caller scoped below it reads their own region's rows, shown under the district or
+        // street it lies in), or every unit's rows at the level of the caller's scope; the query filter keeps them inside it.
         var (start, end) = period;
-        var rows = db.Set<KpiDaily>().AsNoTracking().Where(r => r.Day >= start && r.Day <= end);
-        List<KpiSum> sums;
+        var scopeLevel = KpiQuery.ScopeLevel(db);
+        var rows = db.Set<KpiRollup>().AsNoTracking().Where(KpiRollup.InPeriod(start, end));
+        var totals = new Dictionary<string, KpiTotals>(StringComparer.Ordinal);
         Dictionary<string, string> names;
         if (segments == 0)
         {
-            sums = await KpiSum.Of(rows.Where(r => r.Dim == KpiDim.Unit), r => r.Key).ToListAsync(ct);
-            var codes = sums.Select(s => s.Group).ToList();
+            foreach (var s in await KpiSum.Of(rows.Where(r => r.Dim == KpiDim.Unit && r.Level == scopeLevel), r => r.Key).ToListAsync(ct))
+            {
+                s.AddTo(totals[s.Group] = new KpiTotals());
+            }
+
+            var codes = totals.Keys.ToList();
             names = await db.Units.AsNoTracking().IgnoreQueryFilters().Where(u => codes.Contains(u.Code)).ToDictionaryAsync(u => u.Code, u => u.Name, ct);
         }
         else
         {
-            // A region path is 13 characters a level ("320200000000/"): the district is the first 26, the street the first 39.
-            var length = segments * 13;
-            sums = [.. (await KpiSum.Of(rows.Where(r => r.Dim == KpiDim.All), r => r.RegionPath.Substring(0, length)).ToListAsync(ct)).Where(s => s.Group.Length == length)];
-            var paths = sums.Select(s => s.Group).ToList();
+            var depth = (byte)Math.Max(segments, scopeLevel);
+            foreach (var s in await KpiSum.Of(rows.Where(r => r.Dim == KpiDim.All && r.Level == depth), r => r.RegionPath).ToListAsync(ct))
+            {
+                var ancestor = Ancestor(s.Group, segments);
+                if (!totals.TryGetValue(ancestor, out var t))
+                {
+                    totals[ancestor] = t = new KpiTotals();
+                }
+
+                s.AddTo(t);
+            }
+
+            var paths = totals.Keys.ToList();
             names = await db.Regions.AsNoTracking().Where(r => paths.Contains(r.Path)).ToDictionaryAsync(r => r.Path, r => r.Code + " " + r.Name, ct);
         }
 
         var minimum = options.Value.RankingMinimumVolume;
-        var items = sums.Select(s =>
+        var items = totals.Select(g =>
         {
-            var t = new KpiTotals();
-            s.AddTo(t);
-            var label = names.GetValueOrDefault(s.Group) ?? s.Group;
-            var (code, name) = segments == 0 ? (s.Group, label) : (label.Split(' ', 2)[0], label.Split(' ', 2)[^1]);
+            var (group, t) = (g.Key, g.Value);
+            var label = names.GetValueOrDefault(group) ?? group;
+            var (code, name) = segments == 0 ? (group, label) : (label.Split(' ', 2)[0], label.Split(' ', 2)[^1]);
             return new KpiRankingItemDto(code, name, Counts(t), Rates(t, minimum));
         })
             .OrderByDescending(i => i.Rates[1].Value ?? -1)
@@ -210,5 +218,20 @@ public static class KpiEndpoints
             .ThenBy(i => i.Code, StringComparer.Ordinal)
             .ToList();
         return TypedResults.Ok(new KpiRankingDto(level!, start, end, await KpiFolder.WatermarkAsync(db, ct), minimum, items));
+    }
+
+    /// <summary>The first <paramref name="levels"/> codes of a region path ("a/b/c/" → "a/b/" for 2).</summary>
+    private static string Ancestor(string path, int levels)
+    {
+        var seen = 0;
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '/' && ++seen == levels)
+            {
+                return path[..(i + 1)];
+            }
+        }
+
+        return path;
     }
 }

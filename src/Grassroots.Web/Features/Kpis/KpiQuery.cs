@@ -10,9 +10,11 @@ namespace Grassroots.Web.Features.Kpis;
 
 /// <summary>
 /// What a KPI query adds up: rollup rows of one dimension and key (<see cref="KpiDim.All"/> with "" for a region or an
-/// organisation's region), limited to some region paths (null: every path the caller's scope lets them see).
+/// organisation's region) kept for one region: <paramref name="RegionPath"/>'s own rows, and the cases of its subtree
+/// for the steps not folded yet; null for the caller's whole scope (the rows of the scope's own region, the cases the
+/// query filters let them see), which is what a unit or a person node counts.
 /// </summary>
-public sealed record KpiSelection(KpiDim Dim, string Key, IReadOnlyList<string>? RegionPaths, string? RegionPrefix);
+public sealed record KpiSelection(KpiDim Dim, string Key, string? RegionPath);
 
 /// <summary>The sums of a group of rollup rows, added up in the database.</summary>
 public sealed class KpiSum
@@ -48,7 +50,7 @@ public sealed class KpiSum
         }
     }
 
-    public static IQueryable<KpiSum> Of(IQueryable<KpiDaily> rows, Expression<Func<KpiDaily, string>> group) =>
+    public static IQueryable<KpiSum> Of(IQueryable<KpiRollup> rows, Expression<Func<KpiRollup, string>> group) =>
         rows.GroupBy(group).Select(g => new KpiSum
         {
             Group = g.Key,
@@ -87,16 +89,10 @@ public static class KpiQuery
         var watermark = await KpiFolder.WatermarkAsync(db, ct);
         var totals = new KpiTotals();
 
-        var rows = Rows(db, selection, from, to);
-        var sums = await KpiSum.Of(rows, r => r.Key).ToListAsync(ct);
-        foreach (var s in sums)
+        // At most 12 month rows a year and the days at the two ragged ends (KpiRollup.InPeriod): added up here.
+        foreach (var row in await Rows(db, selection, from, to).ToListAsync(ct))
         {
-            s.AddTo(totals);
-        }
-
-        foreach (var bins in await rows.Where(r => r.Bins != null).Select(r => r.Bins).ToListAsync(ct))
-        {
-            HandlingBins.AddTo(totals.Bins, bins);
+            row.AddTo(totals);
         }
 
         await AddTailAsync(db, calendar, selection, from, to, watermark, totals, ct);
@@ -104,25 +100,41 @@ public static class KpiQuery
         return (totals, watermark);
     }
 
-    public static IQueryable<KpiDaily> Rows(AppDbContext db, KpiSelection selection, DateOnly from, DateOnly to)
+    /// <summary>
+    /// The rollup rows of a selection over a period: the region's own rows, or (no region) the rows at the level of the
+    /// caller's scope, of which the query filter leaves the scope's own (every top-level region's without a scope).
+    /// </summary>
+    public static IQueryable<KpiRollup> Rows(AppDbContext db, KpiSelection selection, DateOnly from, DateOnly to)
     {
-        var rows = db.Set<KpiDaily>().AsNoTracking().Where(r => r.Dim == selection.Dim && r.Key == selection.Key && r.Day >= from && r.Day <= to);
-        if (selection.RegionPaths is { } paths)
+        var rows = db.Set<KpiRollup>().AsNoTracking().Where(r => r.Dim == selection.Dim && r.Key == selection.Key);
+        if (selection.RegionPath is { } path)
         {
-            rows = rows.Where(r => paths.Contains(r.RegionPath));
+            var level = KpiRollup.LevelOf(path);
+            rows = rows.Where(r => r.Level == level && r.RegionPath == path);
+        }
+        else
+        {
+            var level = ScopeLevel(db);
+            rows = rows.Where(r => r.Level == level);
         }
 
-        return rows;
+        return rows.Where(KpiRollup.InPeriod(from, to));
     }
+
+    /// <summary>The level of the caller's scope region (1, every top-level region, without a scope).</summary>
+    public static byte ScopeLevel(AppDbContext db) => db.ScopePath is { } scope ? KpiRollup.LevelOf(scope) : (byte)1;
 
     /// <summary>The facts of the step rows past the watermark (and of the steps before them in the same cases, for context).</summary>
     private static async Task AddTailAsync(AppDbContext db, WorkingCalendar calendar, KpiSelection selection, DateOnly from, DateOnly to, long watermark, KpiTotals totals, CancellationToken ct)
     {
-        var caseIds = await db.Set<CaseStep>().AsNoTracking().Where(s => s.Id > watermark).Select(s => s.CaseId).Distinct().ToListAsync(ct);
+        // In step id order, so that the database seeks the primary key to the watermark and reads only the tail: asked
+        // for DISTINCT case ids, SQLite walks the whole (CaseId, Seq) index instead, every step row of the table.
+        var caseIds = (await db.Set<CaseStep>().AsNoTracking().Where(s => s.Id > watermark).OrderBy(s => s.Id).Select(s => s.CaseId).ToListAsync(ct))
+            .Distinct().ToList();
         foreach (var chunk in caseIds.Chunk(2_000))
         {
             var cases = db.Set<Case>().AsNoTracking().Where(c => chunk.Contains(c.Id));
-            if (selection.RegionPrefix is { Length: > 0 } prefix)
+            if (selection.RegionPath is { Length: > 0 } prefix)
             {
                 cases = cases.Where(c => c.RegionPath.StartsWith(prefix));
             }
@@ -169,7 +181,7 @@ public static class KpiQuery
     {
         var totals = new KpiTotals();
         var cases = db.Set<Case>().AsNoTracking().Include(c => c.Steps).AsQueryable();
-        if (selection.RegionPrefix is { Length: > 0 } prefix)
+        if (selection.RegionPath is { Length: > 0 } prefix)
         {
             cases = cases.Where(c => c.RegionPath.StartsWith(prefix));
         }

@@ -24,6 +24,10 @@ internal static class KpiTree
     public const string U2 = "320213-SWJ";
     public const string U3 = "320214-CGJ";
 
+    /// <summary>A unit serving the whole city: a district's staff see it, and only its work in their district.</summary>
+    public const string U0 = "320200-GS";
+    public const string DistrictAPath = "320200000000/320213000000/";
+
     public static async Task SeedAsync(GrassrootsApp app)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -41,6 +45,7 @@ internal static class KpiTree
             new HandlingUnit { Code = U1, Name = "梁溪区城管局", Department = "CGJ", RegionCode = DistrictA, RegionPath = "320200000000/320213000000/" },
             new HandlingUnit { Code = U2, Name = "梁溪区水利局", Department = "SWJ", RegionCode = DistrictA, RegionPath = "320200000000/320213000000/" },
             new HandlingUnit { Code = U3, Name = "新吴区城管局", Department = "CGJ", RegionCode = DistrictB, RegionPath = "320200000000/320214000000/" },
+            new HandlingUnit { Code = U0, Name = "无锡市自来水公司", Department = "GS", RegionCode = City, RegionPath = "320200000000/" },
             new PartyOrg { Code = "ORG-LX", Name = "中共梁溪区委", Path = "ORG-LX/", RegionCode = DistrictA, RegionPath = "320200000000/320213000000/" });
         await db.SaveChangesAsync();
 

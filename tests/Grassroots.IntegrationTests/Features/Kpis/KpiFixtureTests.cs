@@ -226,6 +226,21 @@ public sealed class KpiFixtureTests : IAsyncLifetime
         Rate(friday, "satisfactionRate", 0, 0);           // nobody rated: null, not 0 or 100 %
     }
 
+    [Theory]
+    [InlineData("2025-02-01", "2025-03-31")] // two whole months: month rows alone
+    [InlineData("2025-02-28", "2025-03-06")] // across a month's end, no whole month: day rows alone
+    [InlineData("2025-01-15", "2025-04-10")] // ragged days, two whole months, ragged days
+    [InlineData("2024-12-31", "2025-03-07")] // from the last day of a year: a day, two whole months, a week
+    public async Task MonthsAndRaggedDays_CountEachDayOnce(string from, string to) => await BothWaysAsync($"node={DistrictA}&from={from}&to={to}", r =>
+    {
+        Assert.Equal(8, Count(r, "registered"));           // the week's 7 and case 8 on Fri 28 Feb
+        Assert.Equal(8, Count(r, "dispatched"));
+        Assert.Equal(6, Count(r, "due"));                  // the week's 5 and case 8
+        Assert.Equal(4, Count(r, "closed"));
+        Assert.Equal(1, Count(r, "voidedUnregistered"));
+        Handling(r, 7, 2.0, 4.0);                          // every feedback is in the week of 3 March
+    });
+
     [Fact]
     public async Task UnitPersonAndOrganisation_AreNodesToo() => await BothWaysAsync($"node=unit:{U1}&from=2025-03-03&to=2025-03-07", r =>
     {

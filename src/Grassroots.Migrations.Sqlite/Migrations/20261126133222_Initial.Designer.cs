@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126115956_Initial")]
+    [Migration("20261126133222_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -681,7 +681,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.ToTable("deadline_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiDaily", b =>
+            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiRollup", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -717,6 +717,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.Property<int>("Extended")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte>("Grain")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Handled")
                         .HasColumnType("INTEGER");
 
@@ -727,6 +730,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte>("Level")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Parked")
                         .HasColumnType("INTEGER");
@@ -765,12 +771,12 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Dim", "Day");
+                    b.HasIndex("Dim", "Level", "Grain", "Day", "RegionPath");
 
-                    b.HasIndex("Dim", "Key", "RegionPath", "Day")
+                    b.HasIndex("Dim", "Key", "Level", "RegionPath", "Grain", "Day")
                         .IsUnique();
 
-                    b.ToTable("kpi_daily", (string)null);
+                    b.ToTable("kpi_rollup", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiWatermark", b =>

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126120030_Initial")]
+    [Migration("20261126133249_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -692,7 +692,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.ToTable("deadline_rules", (string)null);
                 });
 
-            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiDaily", b =>
+            modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiRollup", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -730,6 +730,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.Property<int>("Extended")
                         .HasColumnType("integer");
 
+                    b.Property<byte>("Grain")
+                        .HasColumnType("smallint");
+
                     b.Property<int>("Handled")
                         .HasColumnType("integer");
 
@@ -740,6 +743,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<byte>("Level")
+                        .HasColumnType("smallint");
 
                     b.Property<int>("Parked")
                         .HasColumnType("integer");
@@ -778,12 +784,12 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Dim", "Day");
+                    b.HasIndex("Dim", "Level", "Grain", "Day", "RegionPath");
 
-                    b.HasIndex("Dim", "Key", "RegionPath", "Day")
+                    b.HasIndex("Dim", "Key", "Level", "RegionPath", "Grain", "Day")
                         .IsUnique();
 
-                    b.ToTable("kpi_daily", (string)null);
+                    b.ToTable("kpi_rollup", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Kpis.KpiWatermark", b =>

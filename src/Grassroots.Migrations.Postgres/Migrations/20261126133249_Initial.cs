@@ -207,13 +207,15 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "kpi_daily",
+                name: "kpi_rollup",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     Day = table.Column<DateOnly>(type: "date", nullable: false),
+                    Grain = table.Column<byte>(type: "smallint", nullable: false),
                     RegionPath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Level = table.Column<byte>(type: "smallint", nullable: false),
                     Dim = table.Column<byte>(type: "smallint", nullable: false),
                     Key = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     Registered = table.Column<int>(type: "integer", nullable: false),
@@ -239,7 +241,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_kpi_daily", x => x.Id);
+                    table.PrimaryKey("PK_kpi_rollup", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -880,15 +882,15 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 column: "At");
 
             migrationBuilder.CreateIndex(
-                name: "IX_kpi_daily_Dim_Day",
-                table: "kpi_daily",
-                columns: new[] { "Dim", "Day" });
+                name: "IX_kpi_rollup_Dim_Key_Level_RegionPath_Grain_Day",
+                table: "kpi_rollup",
+                columns: new[] { "Dim", "Key", "Level", "RegionPath", "Grain", "Day" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_kpi_daily_Dim_Key_RegionPath_Day",
-                table: "kpi_daily",
-                columns: new[] { "Dim", "Key", "RegionPath", "Day" },
-                unique: true);
+                name: "IX_kpi_rollup_Dim_Level_Grain_Day_RegionPath",
+                table: "kpi_rollup",
+                columns: new[] { "Dim", "Level", "Grain", "Day", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_party_orgs_Name",
@@ -1008,7 +1010,7 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "intake_requests");
 
             migrationBuilder.DropTable(
-                name: "kpi_daily");
+                name: "kpi_rollup");
 
             migrationBuilder.DropTable(
                 name: "kpi_watermark");

@@ -206,13 +206,15 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "kpi_daily",
+                name: "kpi_rollup",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
                     Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Grain = table.Column<byte>(type: "INTEGER", nullable: false),
                     RegionPath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Level = table.Column<byte>(type: "INTEGER", nullable: false),
                     Dim = table.Column<byte>(type: "INTEGER", nullable: false),
                     Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     Registered = table.Column<int>(type: "INTEGER", nullable: false),
@@ -238,7 +240,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_kpi_daily", x => x.Id);
+                    table.PrimaryKey("PK_kpi_rollup", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -879,15 +881,15 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 column: "At");
 
             migrationBuilder.CreateIndex(
-                name: "IX_kpi_daily_Dim_Day",
-                table: "kpi_daily",
-                columns: new[] { "Dim", "Day" });
+                name: "IX_kpi_rollup_Dim_Key_Level_RegionPath_Grain_Day",
+                table: "kpi_rollup",
+                columns: new[] { "Dim", "Key", "Level", "RegionPath", "Grain", "Day" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_kpi_daily_Dim_Key_RegionPath_Day",
-                table: "kpi_daily",
-                columns: new[] { "Dim", "Key", "RegionPath", "Day" },
-                unique: true);
+                name: "IX_kpi_rollup_Dim_Level_Grain_Day_RegionPath",
+                table: "kpi_rollup",
+                columns: new[] { "Dim", "Level", "Grain", "Day", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_party_orgs_Name",
@@ -1007,7 +1009,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 name: "intake_requests");
 
             migrationBuilder.DropTable(
-                name: "kpi_daily");
+                name: "kpi_rollup");
 
             migrationBuilder.DropTable(
                 name: "kpi_watermark");
