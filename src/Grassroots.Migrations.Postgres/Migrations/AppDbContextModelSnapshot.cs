@@ -454,8 +454,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("ReportedAt", "Id");
 
-                    b.HasIndex("Status", "StageDeadline");
-
                     b.HasIndex("UnitCode", "Status");
 
                     b.HasIndex("UpdatedAt", "Id");
@@ -464,11 +462,13 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
-                    b.HasIndex("DistrictCode", "Status", "StageDeadline");
-
                     b.HasIndex("StreetCode", "ReportedAt", "Id");
 
-                    b.HasIndex("StreetCode", "Status", "StageDeadline");
+                    b.HasIndex("Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
+
+                    b.HasIndex("DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
+
+                    b.HasIndex("StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.ToTable("cases", (string)null);
                 });

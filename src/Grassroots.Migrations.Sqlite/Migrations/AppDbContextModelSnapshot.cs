@@ -447,8 +447,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ReportedAt", "Id");
 
-                    b.HasIndex("Status", "StageDeadline");
-
                     b.HasIndex("UnitCode", "Status");
 
                     b.HasIndex("UpdatedAt", "Id");
@@ -457,11 +455,13 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
-                    b.HasIndex("DistrictCode", "Status", "StageDeadline");
-
                     b.HasIndex("StreetCode", "ReportedAt", "Id");
 
-                    b.HasIndex("StreetCode", "Status", "StageDeadline");
+                    b.HasIndex("Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
+
+                    b.HasIndex("DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
+
+                    b.HasIndex("StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.ToTable("cases", (string)null);
                 });

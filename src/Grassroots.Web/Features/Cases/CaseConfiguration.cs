@@ -42,9 +42,12 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.StreetCode, c.ReportedAt, c.Id });
         b.HasIndex(c => new { c.CommunityCode, c.ReportedAt, c.Id });
         b.HasIndex(c => new { c.ReportedAt, c.Id });
-        b.HasIndex(c => new { c.DistrictCode, c.Status, c.StageDeadline });
-        b.HasIndex(c => new { c.StreetCode, c.Status, c.StageDeadline });
-        b.HasIndex(c => new { c.Status, c.StageDeadline });
+
+        // The running cases of a subtree (overdue, traffic lights, the sweep): the trailing columns make the index
+        // cover the light, the page order and the data-scope filter, so the running set is read without the rows.
+        b.HasIndex(c => new { c.DistrictCode, c.Status, c.StageDeadline, c.StageYellowAt, c.ReportedAt, c.RegionPath });
+        b.HasIndex(c => new { c.StreetCode, c.Status, c.StageDeadline, c.StageYellowAt, c.ReportedAt, c.RegionPath });
+        b.HasIndex(c => new { c.Status, c.StageDeadline, c.StageYellowAt, c.ReportedAt, c.RegionPath });
         b.HasIndex(c => new { c.UnitCode, c.Status });
         b.HasIndex(c => new { c.GridCode, c.Status });
         b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });

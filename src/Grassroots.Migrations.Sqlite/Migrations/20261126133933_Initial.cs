@@ -768,9 +768,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 columns: new[] { "DistrictCode", "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_DistrictCode_Status_StageDeadline",
+                name: "IX_cases_DistrictCode_Status_StageDeadline_StageYellowAt_ReportedAt_RegionPath",
                 table: "cases",
-                columns: new[] { "DistrictCode", "Status", "StageDeadline" });
+                columns: new[] { "DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_GridCode_Status",
@@ -788,9 +788,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 column: "ReporterPhone");
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_Status_StageDeadline",
+                name: "IX_cases_Status_StageDeadline_StageYellowAt_ReportedAt_RegionPath",
                 table: "cases",
-                columns: new[] { "Status", "StageDeadline" });
+                columns: new[] { "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_StreetCode_ReportedAt_Id",
@@ -798,9 +798,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 columns: new[] { "StreetCode", "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_StreetCode_Status_StageDeadline",
+                name: "IX_cases_StreetCode_Status_StageDeadline_StageYellowAt_ReportedAt_RegionPath",
                 table: "cases",
-                columns: new[] { "StreetCode", "Status", "StageDeadline" });
+                columns: new[] { "StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_TrackingCode",

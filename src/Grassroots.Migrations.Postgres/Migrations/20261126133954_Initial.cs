@@ -769,9 +769,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 columns: new[] { "DistrictCode", "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_DistrictCode_Status_StageDeadline",
+                name: "IX_cases_DistrictCode_Status_StageDeadline_StageYellowAt_Repor~",
                 table: "cases",
-                columns: new[] { "DistrictCode", "Status", "StageDeadline" });
+                columns: new[] { "DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_GridCode_Status",
@@ -789,9 +789,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 column: "ReporterPhone");
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_Status_StageDeadline",
+                name: "IX_cases_Status_StageDeadline_StageYellowAt_ReportedAt_RegionP~",
                 table: "cases",
-                columns: new[] { "Status", "StageDeadline" });
+                columns: new[] { "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_StreetCode_ReportedAt_Id",
@@ -799,9 +799,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 columns: new[] { "StreetCode", "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_StreetCode_Status_StageDeadline",
+                name: "IX_cases_StreetCode_Status_StageDeadline_StageYellowAt_Reporte~",
                 table: "cases",
-                columns: new[] { "StreetCode", "Status", "StageDeadline" });
+                columns: new[] { "StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_TrackingCode",
