@@ -289,6 +289,9 @@ public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calenda
 /// <summary>Runs <see cref="KpiFolder.CatchUpAsync"/> on its interval.</summary>
 public sealed class KpiFoldService(KpiFolder folder, TimeProvider clock, IOptions<KpiOptions> options, ILogger<KpiFoldService> logger) : BackgroundService
 {
+    /// <summary>Step rows folded in one catch-up beyond which the memory it took is handed back at once.</summary>
+    private const long LargeCatchUp = 200_000;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.FoldInterval, clock);
@@ -296,7 +299,11 @@ public sealed class KpiFoldService(KpiFolder folder, TimeProvider clock, IOption
         {
             try
             {
-                await folder.CatchUpAsync(stoppingToken);
+                if (await folder.CatchUpAsync(stoppingToken) >= LargeCatchUp)
+                {
+                    // A catch-up of a whole demo year, or of a long stop, leaves a heap sized for it: give it back.
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
