@@ -37,18 +37,6 @@ public sealed class DuplicateIndex(IOptions<IntakeOptions> options, WriteQueue w
 
     private readonly record struct CellKey(string Category, int X, int Y);
 
-    /// <summary>How many cases the index holds (for tests and logs).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (gate)
-            {
-                return byId.Count;
-            }
-        }
-    }
-
     /// <summary>
     /// The nearest open case of the category within the radius and the window, or null. Runs in the writer's work:
     /// <paramref name="db"/> is the writer's context, inside its transaction.
@@ -194,7 +182,7 @@ public sealed class DuplicateIndex(IOptions<IntakeOptions> options, WriteQueue w
     /// <summary>The square of the radius a point lies in: any two points within the radius are in the same or neighbouring squares.</summary>
     private static (int X, int Y) CellOf(double lon, double lat, double radiusMeters)
     {
-        var size = Math.Max(radiusMeters, 1) / 111_320.0;
+        var size = Math.Max(radiusMeters, 1) / ReportCase.MetersPerDegree;
         return ((int)Math.Floor(lon * MinCosLat / size), (int)Math.Floor(lat / size));
     }
 }

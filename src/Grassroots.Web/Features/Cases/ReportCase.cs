@@ -94,7 +94,7 @@ public static class ReportCase
     internal static async Task<Case?> FindDuplicateAsync(AppDbContext db, string category, double lon, double lat, DateTime now, IntakeOptions options, CancellationToken ct)
     {
         var since = now.AddHours(-options.DuplicateWindowHours);
-        var dLat = options.DuplicateRadiusMeters / 111_320.0;
+        var dLat = options.DuplicateRadiusMeters / MetersPerDegree;
         var dLon = dLat / Math.Cos(lat * Math.PI / 180);
         // Candidates as ids and positions only (compiled once): the one chosen is loaded, tracked, by its key.
         var near = new List<(long Id, double Lon, double Lat)>();
@@ -130,10 +130,13 @@ public static class ReportCase
         return within[0].Case ?? await db.Set<Case>().FindAsync([within[0].Id], ct);
     }
 
+    /// <summary>Metres in a degree of latitude (and of longitude at the equator), for distances on the local plane.</summary>
+    internal const double MetersPerDegree = 111_320.0;
+
     internal static double Meters(double lon1, double lat1, double lon2, double lat2)
     {
-        var dLat = (lat2 - lat1) * 111_320.0;
-        var dLon = (lon2 - lon1) * 111_320.0 * Math.Cos((lat1 + lat2) / 2 * Math.PI / 180);
+        var dLat = (lat2 - lat1) * MetersPerDegree;
+        var dLon = (lon2 - lon1) * MetersPerDegree * Math.Cos((lat1 + lat2) / 2 * Math.PI / 180);
         return Math.Sqrt(dLat * dLat + dLon * dLon);
     }
 

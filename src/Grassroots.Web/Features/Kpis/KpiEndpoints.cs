@@ -192,7 +192,7 @@ public static class KpiEndpoints
             var depth = (byte)Math.Max(segments, scopeLevel);
             foreach (var s in await KpiSum.Of(rows.Where(r => r.Dim == KpiDim.All && r.Level == depth), r => r.RegionPath).ToListAsync(ct))
             {
-                var ancestor = Ancestor(s.Group, segments);
+                var ancestor = KpiRollup.RegionsOf(s.Group).ElementAtOrDefault(segments - 1) ?? s.Group;
                 if (!totals.TryGetValue(ancestor, out var t))
                 {
                     totals[ancestor] = t = new KpiTotals();
@@ -218,20 +218,5 @@ public static class KpiEndpoints
             .ThenBy(i => i.Code, StringComparer.Ordinal)
             .ToList();
         return TypedResults.Ok(new KpiRankingDto(level!, start, end, await KpiFolder.WatermarkAsync(db, ct), minimum, items));
-    }
-
-    /// <summary>The first <paramref name="levels"/> codes of a region path ("a/b/c/" → "a/b/" for 2).</summary>
-    private static string Ancestor(string path, int levels)
-    {
-        var seen = 0;
-        for (var i = 0; i < path.Length; i++)
-        {
-            if (path[i] == '/' && ++seen == levels)
-            {
-                return path[..(i + 1)];
-            }
-        }
-
-        return path;
     }
 }

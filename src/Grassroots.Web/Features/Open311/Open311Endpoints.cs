@@ -42,7 +42,7 @@ public static class Open311Endpoints
     private const double MaxRadiusMeters = 10_000;
 
     /// <summary>Metres in a degree of latitude (and of longitude at the equator), as the duplicate check counts them.</summary>
-    private const double MetersPerDegree = 111_320;
+    private const double MetersPerDegree = ReportCase.MetersPerDegree;
 
     public static IServiceCollection AddOpen311(this IServiceCollection services, IConfiguration configuration) =>
         services.Configure<Open311Options>(configuration.GetSection("Open311"));
