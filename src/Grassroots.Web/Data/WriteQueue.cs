@@ -14,6 +14,12 @@ public sealed class WriteQueueOptions
 
     /// <summary>SQLite: the page cache of the writer's own connection, in KiB (the default is 2 MiB a connection).</summary>
     public int SqliteCacheKiB { get; set; } = 32_768;
+
+    /// <summary>
+    /// SQLite: the writer never checkpoints the WAL itself; at most this often after it commits, a checkpoint on a
+    /// connection of its own copies the committed pages back into the database file, beside the writer.
+    /// </summary>
+    public int SqliteCheckpointMs { get; set; } = 1000;
 }
 
 /// <summary>
@@ -30,7 +36,9 @@ public sealed class WriteQueueOptions
 /// way must be safe to run twice: they read what they need again.</item>
 /// </list>
 /// </summary>
-public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<WriteQueueOptions> options, ILogger<WriteQueue> logger) : BackgroundService
+public sealed class WriteQueue(
+    IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<WriteQueueOptions> options, Grassroots.Web.Features.Audit.AuditChainInterceptor chain, ILogger<WriteQueue> logger)
+    : BackgroundService
 {
     private readonly Channel<Job> jobs = Channel.CreateBounded<Job>(new BoundedChannelOptions(options.Value.Capacity)
     {
@@ -43,6 +51,13 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
     // SQLite: the writer keeps one connection for its lifetime, so its page cache (the hot ends of every index) stays
     // warm from one transaction to the next instead of starting cold on whichever pooled connection comes up.
     private Microsoft.Data.Sqlite.SqliteConnection? sqlite;
+
+    // SQLite: the inserts prepared on that connection (intake's and the workflow's rows).
+    private PreparedInserts? inserts;
+
+    // SQLite: the checkpoint running beside the writer, and when the last one began (Environment.TickCount64).
+    private Task checkpoint = Task.CompletedTask;
+    private long checkpointStarted;
 
     /// <summary>The number of the writer's current (or last) transaction: it changes whenever the writer begins one.</summary>
     public long Transaction => Interlocked.Read(ref transaction);
@@ -122,18 +137,61 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
             await connection.OpenAsync(ct);
             await using (var pragma = connection.CreateCommand())
             {
-                pragma.CommandText = "PRAGMA cache_size=-" + options.Value.SqliteCacheKiB.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                // Checkpoints are taken off the writer (see CheckpointSoon): copying pages back into the database and
+                // syncing it inside a commit made every few batches wait for it. A WAL left larger than 64 MiB is
+                // cut back to that once it starts again from the beginning.
+                pragma.CommandText = "PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-"
+                    + options.Value.SqliteCacheKiB.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await pragma.ExecuteNonQueryAsync(ct);
             }
 
             sqlite = connection;
+            inserts = new PreparedInserts(connection, chain);
         }
 
         db.Database.SetDbConnection(sqlite, contextOwnsConnection: false);
     }
 
+    /// <summary>
+    /// SQLite: starts a passive checkpoint on a connection of its own unless one is running or one began less than
+    /// <see cref="WriteQueueOptions.SqliteCheckpointMs"/> ago. A passive checkpoint takes no write lock: the writer
+    /// goes on appending to the WAL while it copies what readers no longer need into the database file.
+    /// </summary>
+    private void CheckpointSoon(string connectionString)
+    {
+        var started = Environment.TickCount64;
+        if (!checkpoint.IsCompleted || started - checkpointStarted < options.Value.SqliteCheckpointMs)
+        {
+            return;
+        }
+
+        checkpointStarted = started;
+        checkpoint = Task.Run(async () =>
+        {
+            try
+            {
+                await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (Exception e)
+            {
+                // Nothing is lost: the frames stay in the WAL, readable, and the next checkpoint copies them.
+                logger.LogWarning(e, "A WAL checkpoint failed; the next one will try again");
+            }
+        });
+    }
+
+    /// <summary>Saves a group's changes: on SQLite the added rows through the prepared inserts, the rest through EF.</summary>
+    private Task<int> SaveAsync(AppDbContext db, CancellationToken ct) =>
+        inserts is not null ? inserts.SaveChangesAsync(db, ct) : db.SaveChangesAsync(ct);
+
     public override void Dispose()
     {
+        checkpoint.Wait(TimeSpan.FromSeconds(30));
+        inserts?.Dispose();
         sqlite?.Dispose();
         base.Dispose();
     }
@@ -160,7 +218,7 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
                     await job.RunAsync(db, stoppingToken);
                     if (job.Together)
                     {
-                        await db.SaveChangesAsync(stoppingToken);
+                        await SaveAsync(db, stoppingToken);
                     }
 
                     succeeded.Add(job);
@@ -188,7 +246,7 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
                 await transaction.CreateSavepointAsync(savepoint, stoppingToken);
                 try
                 {
-                    await db.SaveChangesAsync(stoppingToken);
+                    await SaveAsync(db, stoppingToken);
                     succeeded.AddRange(group);
                     db.ChangeTracker.Clear();
                 }
@@ -238,12 +296,18 @@ public sealed class WriteQueue(IServiceScopeFactory scopes, Microsoft.Extensions
 
             await SaveGroupAsync();
             await transaction.CommitAsync(stoppingToken);
+            if (sqlite is not null)
+            {
+                CheckpointSoon(sqlite.ConnectionString);
+            }
         }
         catch (Exception e)
         {
             logger.LogError(e, "A batch of {Count} writes failed to commit", batch.Count);
 
             // The next batch starts on a fresh connection, whatever state this one was left in.
+            inserts?.Dispose();
+            inserts = null;
             sqlite?.Dispose();
             sqlite = null;
             foreach (var job in succeeded)

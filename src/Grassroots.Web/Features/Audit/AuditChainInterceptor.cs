@@ -42,7 +42,11 @@ public sealed class AuditChainInterceptor : ISaveChangesInterceptor
         return result;
     }
 
-    private async Task ChainAsync(DbContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Numbers and chains the context's new audit entries that are not chained yet. Called by every save, and by
+    /// a writer that inserts the entries itself (<see cref="Grassroots.Web.Data.PreparedInserts"/>) before it does.
+    /// </summary>
+    public async Task ChainAsync(DbContext context, CancellationToken cancellationToken)
     {
         var pending = context.ChangeTracker.Entries<AuditEntry>()
             .Where(e => e.State == EntityState.Added && e.Entity.Hash.Length == 0)

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Grassroots.Data;
 using Grassroots.Web.Features.Calendar;
+using Grassroots.Web.Data;
 using Grassroots.Web.Features.Cases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -14,7 +15,7 @@ public sealed class KpiOptions
     /// <summary>How often the folder reads new step rows into the rollup.</summary>
     public TimeSpan FoldInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The most step rows folded in one transaction (the write lock is held only for its upsert).</summary>
+    /// <summary>The most step rows folded at once (read and replayed beside the writer, which then runs only their upsert).</summary>
     public int FoldBatch { get; set; } = 20_000;
 
     /// <summary>Rankings show a rate only when its denominator reaches this volume.</summary>
@@ -30,10 +31,11 @@ public readonly record struct KpiCell(DateOnly Day, KpiGrain Grain, string Regio
 /// <summary>
 /// Keeps the rollup (<see cref="KpiRollup"/>) in step with the step rows: <see cref="FoldAsync"/> reads the rows past the
 /// watermark, replays their cases (<see cref="KpiReplay"/>) and adds the new facts to their day and month cells at every
-/// level of the case's region path, moving the watermark in the same transaction; <see cref="RebuildAsync"/> throws the rollup away and makes it again from every step row.
+/// level of the case's region path, moving the watermark in the same transaction (the single writer's, <see cref="WriteQueue"/>); <see cref="RebuildAsync"/> throws the rollup away and makes it again from every step row.
 /// Intake writes nothing for the rollup: the folder runs on its own, in batches.
 /// </summary>
-public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calendars, TimeProvider clock, IOptions<KpiOptions> options, ILogger<KpiFolder> logger) : IDisposable
+public sealed class KpiFolder(
+    IServiceScopeFactory scopes, CalendarCache calendars, WriteQueue writes, TimeProvider clock, IOptions<KpiOptions> options, ILogger<KpiFolder> logger) : IDisposable
 {
     private const int WatermarkId = 1;
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -137,18 +139,23 @@ public sealed class KpiFolder(IServiceScopeFactory scopes, CalendarCache calenda
             }
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await WatermarkAsync(db, ct) != from)
-        {
-            // Another server folded these rows meanwhile.
-            return 0;
-        }
+        // The rows are written by the single writer, in its transaction beside intake's: a fold of its own would hold
+        // the database's write lock while intake waited for it.
+        return await writes.WriteAsync(
+            async (w, token) =>
+            {
+                if (await WatermarkAsync(w, token) != from)
+                {
+                    // Another server folded these rows meanwhile.
+                    return 0;
+                }
 
-        await UpsertAsync(db, cells, ct);
-        await SetWatermarkAsync(db, to, ct);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return batch.Count;
+                await UpsertAsync(w, cells, token);
+                await SetWatermarkAsync(w, to, token);
+                await w.SaveChangesAsync(token);
+                return batch.Count;
+            },
+            ct);
     }
 
     /// <summary>

@@ -1,0 +1,198 @@
+using Grassroots.Data;
+using Grassroots.Web.Data;
+using Grassroots.Web.Features.Audit;
+using Grassroots.Web.Features.Cases;
+using Grassroots.Web.Features.Categories;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Grassroots.UnitTests.Data;
+
+/// <summary>
+/// The SQLite writer's own inserts store exactly what EF stores, and the writer leaves the WAL's checkpoints to a
+/// connection beside it without leaving the WAL unchecked.
+/// </summary>
+public sealed class PreparedInsertsTests : IAsyncLifetime
+{
+    static PreparedInsertsTests() => AppDbContext.UseModelFrom(typeof(DatabaseSetup).Assembly);
+
+    private static readonly DateTime Now = new DateTime(2026, 11, 26, 2, 30, 15, 123, DateTimeKind.Utc).AddTicks(4567);
+
+    private readonly string file = Path.Combine(Path.GetTempPath(), $"grassroots-inserts-{Guid.NewGuid():N}.db");
+    private readonly AuditChainInterceptor chain = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private DbContextOptions<AppDbContext> Options(SqliteConnection connection) => new DbContextOptionsBuilder<AppDbContext>()
+        .UseSqlite(connection, o => o.MigrationsAssembly("Grassroots.Migrations.Sqlite"))
+        .AddInterceptors(chain)
+        .Options;
+
+    public async ValueTask InitializeAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var db = new AppDbContext(Options(connection));
+        await db.Database.MigrateAsync(Ct);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", Ct);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        foreach (var f in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(f);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed class Actor : IActor
+    {
+        public string Name => "网格员甲";
+
+        public string Roles => "GridWorker";
+    }
+
+    /// <summary>A new case with every kind of value (text, enums as text, numbers, instants, nulls), two steps with photos, its audit entry and idempotency key.</summary>
+    private static void AddCase(AppDbContext db, long id, string key)
+    {
+        var actor = new StepActor("网格员甲", "GridWorker", "320213-城管");
+        var photos = new string('a', 64) + ";" + new string('b', 64);
+        var c = Case.Report("0101", Urgency.Urgent, CaseSource.GridWorker, 120.3012345, 31.5712345, "320213001001001", "/320200000000/320213000000/320213001000/320213001001/",
+            "井盖缺失，请尽快处理", actor, Now, Now.AddHours(1), photos);
+        c.Id = id;
+        c.TrackingCode = "T" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        c.Area = Area.Urban;
+        c.RoutedUnitCode = "320213-城管";
+        c.StageYellowAt = Now.AddMinutes(48);
+        c.ReporterPhone = "13800001234";
+        c.Link(actor, Now.AddMinutes(5), "同一处又报", new string('c', 64));
+        db.Set<Case>().Add(c);
+        new AuditTrail(db, new Actor(), TimeProvider.System).Record("cases.report", "case:" + id, new { id, at = Now }, "0101 at 320213001001001");
+        db.Set<IntakeRequest>().Add(new IntakeRequest { Key = key, CaseId = id, Linked = false, At = Now });
+    }
+
+    /// <summary>Every column of the rows that <paramref name="where"/> picks, as SQLite stores them: its type and its text.</summary>
+    private static async Task<List<Dictionary<string, string>>> RowsAsync(SqliteConnection connection, string table, string where, string order, params string[] except)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT * FROM \"{table}\" WHERE {where} ORDER BY {order}";
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var rows = new List<Dictionary<string, string>>();
+        while (await reader.ReadAsync(Ct))
+        {
+            var row = new Dictionary<string, string>();
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                if (!except.Contains(reader.GetName(i)))
+                {
+                    row[reader.GetName(i)] = reader.IsDBNull(i) ? "NULL" : reader.GetDataTypeName(i) + ":" + Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task TheRowsInsertedByTheWriter_AreTheRowsEFWrites_ColumnByColumn()
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using (var db = new AppDbContext(Options(connection)))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            AddCase(db, 1, "ef");
+            await db.SaveChangesAsync(Ct);
+            await tx.CommitAsync(Ct);
+        }
+
+        using var inserts = new PreparedInserts(connection, chain);
+        await using (var db = new AppDbContext(Options(connection)))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            AddCase(db, 2, "prepared");
+            Assert.Equal(8, await inserts.SaveChangesAsync(db, Ct)); // a case, two steps, three photo links, an audit entry, a key
+            Assert.False(db.ChangeTracker.HasChanges());
+            Assert.All(db.ChangeTracker.Entries<CaseStep>(), e => Assert.True(e.Entity.Id > 0));
+            await tx.CommitAsync(Ct);
+        }
+
+        Assert.Equal(await RowsAsync(connection, "cases", "\"Id\" = 1", "\"Id\"", "Id", "TrackingCode"), await RowsAsync(connection, "cases", "\"Id\" = 2", "\"Id\"", "Id", "TrackingCode"));
+        var efSteps = await RowsAsync(connection, "case_steps", "\"CaseId\" = 1", "\"Seq\"", "Id", "CaseId");
+        Assert.Equal(2, efSteps.Count);
+        Assert.Equal(efSteps, await RowsAsync(connection, "case_steps", "\"CaseId\" = 2", "\"Seq\"", "Id", "CaseId"));
+        var efPhotos = await RowsAsync(connection, "case_photos", "\"CaseId\" = 1", "\"Hash\"", "CaseId", "StepId");
+        Assert.Equal(3, efPhotos.Count);
+        Assert.Equal(efPhotos, await RowsAsync(connection, "case_photos", "\"CaseId\" = 2", "\"Hash\"", "CaseId", "StepId"));
+        Assert.Equal(
+            await RowsAsync(connection, "audit_entries", "\"Target\" = 'case:1'", "\"Seq\"", "Seq", "Target", "Digest", "PrevHash", "Hash", "At"),
+            await RowsAsync(connection, "audit_entries", "\"Target\" = 'case:2'", "\"Seq\"", "Seq", "Target", "Digest", "PrevHash", "Hash", "At"));
+        Assert.Equal(
+            await RowsAsync(connection, "intake_requests", "\"Key\" = 'ef'", "\"Key\"", "Key", "CaseId"),
+            await RowsAsync(connection, "intake_requests", "\"Key\" = 'prepared'", "\"Key\"", "Key", "CaseId"));
+
+        // Each photo link points at its own case's step that carries it: the generated step ids reached the links.
+        await using (var check = connection.CreateCommand())
+        {
+            check.CommandText = "SELECT COUNT(*) FROM case_photos p JOIN case_steps s ON s.\"Id\" = p.\"StepId\" AND s.\"CaseId\" = p.\"CaseId\" WHERE instr(s.\"Photos\", p.\"Hash\") > 0";
+            Assert.Equal(6L, await check.ExecuteScalarAsync(Ct));
+        }
+
+        await using (var db = new AppDbContext(Options(connection)))
+        {
+            var verification = await new VerifyAudit(db).RunAsync(Ct);
+            Assert.True(verification.Intact, verification.Explanation);
+            Assert.Equal(2, await db.Set<AuditEntry>().CountAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task TheWriterCommitsWithoutCheckpointing_AndTheWalIsCopiedIntoTheDatabaseBesideIt()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<AppDbContext>(o => o.UseSqlite($"Data Source={file};Pooling=False", m => m.MigrationsAssembly("Grassroots.Migrations.Sqlite")).AddInterceptors(chain));
+        await using var provider = services.BuildServiceProvider();
+        var before = new FileInfo(file).Length;
+        using var queue = new WriteQueue(
+            provider.GetRequiredService<IServiceScopeFactory>(), Microsoft.Extensions.Options.Options.Create(new WriteQueueOptions { SqliteCheckpointMs = 200 }), chain, NullLogger<WriteQueue>.Instance);
+        await queue.StartAsync(Ct);
+        try
+        {
+            // 2,000 audit entries, a few hundred pages of the WAL.
+            for (var batch = 0; batch < 20; batch++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, 100).Select(i => queue.WriteTogetherAsync(
+                    (db, _) =>
+                    {
+                        new AuditTrail(db, new Actor(), TimeProvider.System).Record("test.fill", $"row:{batch}:{i}", new { batch, i }, new string('x', 900));
+                        return Task.FromResult(0);
+                    },
+                    Ct)));
+            }
+
+            // Only a checkpoint moves pages from the WAL into the database file; the writer's connection is still open.
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (new FileInfo(file).Length <= before && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, Ct);
+            }
+
+            Assert.True(new FileInfo(file).Length > before, "the database file did not grow: nothing checkpointed the WAL");
+            await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+            await connection.OpenAsync(Ct);
+            await using var count = connection.CreateCommand();
+            count.CommandText = "SELECT COUNT(*) FROM audit_entries WHERE \"Operation\" = 'test.fill'";
+            Assert.Equal(2_000L, await count.ExecuteScalarAsync(Ct));
+        }
+        finally
+        {
+            await queue.StopAsync(CancellationToken.None);
+        }
+    }
+}
