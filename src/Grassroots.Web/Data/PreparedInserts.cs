@@ -40,6 +40,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         var tracker = db.ChangeTracker;
         tracker.DetectChanges();
         var added = new List<EntityEntry>();
+        var changed = false;
         var auto = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
         try
@@ -53,6 +54,10 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 else if (entry.State is EntityState.Added or EntityState.Deleted)
                 {
                     return await db.SaveChangesAsync(ct);
+                }
+                else
+                {
+                    changed |= entry.State == EntityState.Modified;
                 }
             }
         }
@@ -90,7 +95,8 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
             }
         }
 
-        return added.Count + await db.SaveChangesAsync(ct);
+        // Nothing but new rows (a report that opened a case): EF has nothing left to save.
+        return added.Count + (changed ? await db.SaveChangesAsync(ct) : 0);
     }
 
     private void Write(EntityEntry entry, SqliteTransaction transaction)

@@ -98,9 +98,12 @@ public sealed class Case : IGridAndUnitScoped
     public static string NewTrackingCode() =>
         string.Create(10, 0, (span, _) =>
         {
+            // 32 letters: the low five bits of a random byte pick one without bias, and one call fills all ten.
+            Span<byte> random = stackalloc byte[10];
+            System.Security.Cryptography.RandomNumberGenerator.Fill(random);
             for (var i = 0; i < span.Length; i++)
             {
-                span[i] = TrackingAlphabet[System.Security.Cryptography.RandomNumberGenerator.GetInt32(TrackingAlphabet.Length)];
+                span[i] = TrackingAlphabet[random[i] & 31];
             }
         });
 
