@@ -44,11 +44,19 @@ run() {
 district="$(token lx.center)"
 city="$(token admin)"
 year="$(date -u +%Y)"
-for q in "limit=50" "region=320213000000" "region=320213021001" "status=Dispatched,InProgress&limit=50" "light=red" "light=yellow" \
+for q in "limit=50" "region=320213000000" "region=320213021001" "region=320213021001&light=yellow" "status=Dispatched,InProgress&limit=50" "light=red" "light=yellow" \
     "light=green" "overdue=true" "overdue=true&source=Resident" "category=S01&from=$year-06-01T00:00:00%2B08:00&to=$year-07-01T00:00:00%2B08:00"; do
     run "lx.center (梁溪区)" "$q" "$district"
 done
 for q in "limit=50" "light=yellow" "overdue=true" "status=Dispatched&limit=50"; do
     run "admin (the city)" "$q" "$city"
+done
+# A street (read through its district's indexes and its path) and a grid worker's own grids (its community's index).
+for q in "region=320213021000" "region=320213021000&light=yellow" "region=320213021000&overdue=true"; do
+    run "lx.center (a street)" "$q" "$district"
+done
+grid="$(token lx.grid)"
+for q in "limit=50" "light=yellow" "overdue=true"; do
+    run "lx.grid (a grid worker)" "$q" "$grid"
 done
 echo "== RSS after the load $(rss_mb "$SERVER_PID") MB; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -450,8 +450,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("CategoryCode", "ReportedAt");
 
-                    b.HasIndex("GridCode", "Status");
-
                     b.HasIndex("ReportedAt", "Id");
 
                     b.HasIndex("UnitCode", "Status");
@@ -462,13 +460,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
-                    b.HasIndex("StreetCode", "ReportedAt", "Id");
-
                     b.HasIndex("Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.HasIndex("DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
-
-                    b.HasIndex("StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.ToTable("cases", (string)null);
                 });

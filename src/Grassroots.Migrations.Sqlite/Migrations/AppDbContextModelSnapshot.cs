@@ -443,8 +443,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CategoryCode", "ReportedAt");
 
-                    b.HasIndex("GridCode", "Status");
-
                     b.HasIndex("ReportedAt", "Id");
 
                     b.HasIndex("UnitCode", "Status");
@@ -455,13 +453,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
-                    b.HasIndex("StreetCode", "ReportedAt", "Id");
-
                     b.HasIndex("Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.HasIndex("DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
-
-                    b.HasIndex("StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.ToTable("cases", (string)null);
                 });

@@ -38,18 +38,17 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.DistrictCode).HasMaxLength(12);
         b.Property(c => c.StreetCode).HasMaxLength(12);
         b.Property(c => c.CommunityCode).HasMaxLength(12);
+        // Every index is paid on every report: a street's list is its district's, filtered by the region path, which
+        // the district indexes carry or reach in a row; a grid worker's list is its community's (CaseQueries.List).
         b.HasIndex(c => new { c.DistrictCode, c.ReportedAt, c.Id });
-        b.HasIndex(c => new { c.StreetCode, c.ReportedAt, c.Id });
         b.HasIndex(c => new { c.CommunityCode, c.ReportedAt, c.Id });
         b.HasIndex(c => new { c.ReportedAt, c.Id });
 
         // The running cases of a subtree (overdue, traffic lights, the sweep): the trailing columns make the index
         // cover the light, the page order and the data-scope filter, so the running set is read without the rows.
         b.HasIndex(c => new { c.DistrictCode, c.Status, c.StageDeadline, c.StageYellowAt, c.ReportedAt, c.RegionPath });
-        b.HasIndex(c => new { c.StreetCode, c.Status, c.StageDeadline, c.StageYellowAt, c.ReportedAt, c.RegionPath });
         b.HasIndex(c => new { c.Status, c.StageDeadline, c.StageYellowAt, c.ReportedAt, c.RegionPath });
         b.HasIndex(c => new { c.UnitCode, c.Status });
-        b.HasIndex(c => new { c.GridCode, c.Status });
         b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });
 
         // The duplicate check on every report: the category, then a narrow band of latitude (±50 m), is a handful of rows.

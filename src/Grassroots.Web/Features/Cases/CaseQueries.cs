@@ -145,7 +145,8 @@ public static class CaseQueries
         }
 
         // A subtree is read by its level's code, indexed with the report time, so its newest page is a range read in
-        // order; without a region the caller's own scope is the subtree (the scope filter still applies to every row).
+        // order (a street by its district's, filtered by path); without a region the caller's own scope is the subtree
+        // (the scope filter still applies to every row).
         var subtree = region ?? scope.RegionPath?.TrimEnd('/').Split('/')[^1];
         if (subtree is not null)
         {
@@ -158,7 +159,9 @@ public static class CaseQueries
             query = node.Kind.Level() switch
             {
                 2 => query.Where(c => c.DistrictCode == subtree),
-                3 => query.Where(c => c.StreetCode == subtree),
+                3 => query.Where(c => c.DistrictCode == DistrictOf(node.Path) && c.RegionPath.StartsWith(node.Path)),
+                // Coloured and overdue lists read running cases only: the district's (status, deadline) index carries the path.
+                4 when wantedLight is not null || overdue == true => query.Where(c => c.DistrictCode == DistrictOf(node.Path) && c.RegionPath.StartsWith(node.Path)),
                 4 => query.Where(c => c.CommunityCode == subtree),
                 1 => query, // the whole city
                 _ => query.Where(c => c.RegionPath.StartsWith(node.Path)),
@@ -221,6 +224,9 @@ public static class CaseQueries
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;
         return TypedResults.Ok(new CasePage([.. rows.Take(take).Select(c => Summary(c, now))], next));
     }
+
+    /// <summary>The district code in a region path (/city/district/street/…/).</summary>
+    private static string DistrictOf(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
 
     private static async Task<Results<Ok<CaseDetailDto>, ProblemHttpResult>> Get(long id, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {

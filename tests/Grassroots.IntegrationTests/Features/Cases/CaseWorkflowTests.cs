@@ -418,6 +418,12 @@ public class CaseWorkflowTests(WorkflowApp app) : IClassFixture<WorkflowApp>
 
         var neighbour = app.WithDb(db => db.Set<Region>().Where(r => r.ParentCode == c.StreetCode && r.Code != c.CommunityCode).OrderBy(r => r.Code).Select(r => r.Code).First());
         Assert.DoesNotContain(await Items(center, "region=" + neighbour), i => i.GetProperty("id").GetInt64() == id);
+
+        // A street is read through its district's indexes and its path: its running cases too, and not its neighbour's.
+        Assert.Contains(await Items(center, $"region={c.StreetCode}&light=green"), i => i.GetProperty("id").GetInt64() == id);
+        var otherStreet = app.WithDb(db => db.Set<Region>().Where(r => r.ParentCode == c.DistrictCode && r.Code != c.StreetCode).OrderBy(r => r.Code).Select(r => r.Code).First());
+        Assert.DoesNotContain(await Items(center, "region=" + otherStreet), i => i.GetProperty("id").GetInt64() == id);
+        Assert.DoesNotContain(await Items(center, $"region={otherStreet}&light=green"), i => i.GetProperty("id").GetInt64() == id);
         Assert.Contains(await Items(center, ""), i => i.GetProperty("id").GetInt64() == id);
         Assert.DoesNotContain(await Items(await app.ClientAsync("xw.center"), ""), i => i.GetProperty("id").GetInt64() == id);
         await (await (await app.ClientAsync("xw.center")).GetAsync("/api/cases?region=" + c.DistrictCode, Ct)).ProblemAsync(HttpStatusCode.NotFound);

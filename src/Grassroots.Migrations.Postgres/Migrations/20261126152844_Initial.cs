@@ -774,11 +774,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 columns: new[] { "DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_GridCode_Status",
-                table: "cases",
-                columns: new[] { "GridCode", "Status" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_cases_ReportedAt_Id",
                 table: "cases",
                 columns: new[] { "ReportedAt", "Id" });
@@ -792,16 +787,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 name: "IX_cases_Status_StageDeadline_StageYellowAt_ReportedAt_RegionP~",
                 table: "cases",
                 columns: new[] { "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_cases_StreetCode_ReportedAt_Id",
-                table: "cases",
-                columns: new[] { "StreetCode", "ReportedAt", "Id" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_cases_StreetCode_Status_StageDeadline_StageYellowAt_Reporte~",
-                table: "cases",
-                columns: new[] { "StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_TrackingCode",

@@ -773,11 +773,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 columns: new[] { "DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_GridCode_Status",
-                table: "cases",
-                columns: new[] { "GridCode", "Status" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_cases_ReportedAt_Id",
                 table: "cases",
                 columns: new[] { "ReportedAt", "Id" });
@@ -791,16 +786,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 name: "IX_cases_Status_StageDeadline_StageYellowAt_ReportedAt_RegionPath",
                 table: "cases",
                 columns: new[] { "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_cases_StreetCode_ReportedAt_Id",
-                table: "cases",
-                columns: new[] { "StreetCode", "ReportedAt", "Id" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_cases_StreetCode_Status_StageDeadline_StageYellowAt_ReportedAt_RegionPath",
-                table: "cases",
-                columns: new[] { "StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_TrackingCode",

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126133954_Initial")]
+    [Migration("20261126152844_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -453,8 +453,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("CategoryCode", "ReportedAt");
 
-                    b.HasIndex("GridCode", "Status");
-
                     b.HasIndex("ReportedAt", "Id");
 
                     b.HasIndex("UnitCode", "Status");
@@ -465,13 +463,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
-                    b.HasIndex("StreetCode", "ReportedAt", "Id");
-
                     b.HasIndex("Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.HasIndex("DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
-
-                    b.HasIndex("StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.ToTable("cases", (string)null);
                 });

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126133933_Initial")]
+    [Migration("20261126152824_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -446,8 +446,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CategoryCode", "ReportedAt");
 
-                    b.HasIndex("GridCode", "Status");
-
                     b.HasIndex("ReportedAt", "Id");
 
                     b.HasIndex("UnitCode", "Status");
@@ -458,13 +456,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
 
-                    b.HasIndex("StreetCode", "ReportedAt", "Id");
-
                     b.HasIndex("Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.HasIndex("DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
-
-                    b.HasIndex("StreetCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath");
 
                     b.ToTable("cases", (string)null);
                 });
