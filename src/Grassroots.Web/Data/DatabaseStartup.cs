@@ -26,12 +26,7 @@ public static class DatabaseStartup
             {
                 var isNew = !(await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any();
                 await MigrateAsync(db, cancellationToken);
-
-                // A new embedded database gets the city-scale demo unless told otherwise; PostgreSQL only when asked.
-                if (isNew && options.Provider == DatabaseProvider.Sqlite)
-                {
-                    scale ??= DemoScale.City;
-                }
+                scale = ScaleToSeed(scale, isNew, options.Provider);
             }
             else if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
             {
@@ -60,6 +55,13 @@ public static class DatabaseStartup
 
         await services.GetRequiredService<RegistryCache>().ReloadAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The demo scale a start seeds: what <c>Demo:Scale</c> says; when it says nothing, the city-scale demo for a new
+    /// embedded database and nothing for PostgreSQL (seeded only when asked).
+    /// </summary>
+    public static DemoScale? ScaleToSeed(DemoScale? configured, bool newDatabase, DatabaseProvider provider) =>
+        configured ?? (newDatabase && provider == DatabaseProvider.Sqlite ? DemoScale.City : null);
 
     public static async Task MigrateAsync(AppDbContext db, CancellationToken cancellationToken = default)
     {

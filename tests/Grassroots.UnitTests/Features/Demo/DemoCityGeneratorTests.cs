@@ -60,6 +60,12 @@ public class DemoCityGeneratorTests
         Assert.InRange(city.Compounds.Count, 8_000, 12_000);
         Assert.All(city.Grids, g => Assert.Matches("^[0-9]{15}$", g.Code));
         Assert.All(city.Regions, r => Assert.Matches("^[0-9]{12}$", r.Code));
+
+        // The README's walkthrough points at these places of the city the first start seeds (seed 2026).
+        string? GridAt(double lon, double lat) =>
+            city.Grids.FirstOrDefault(g => Geo.FromWkb(g.Boundary).Covers(new NetTopologySuite.Geometries.Point(lon, lat)))?.Code;
+        Assert.Equal("320213021001001", GridAt(120.28029, 31.58425));
+        Assert.StartsWith("320213", GridAt(120.30, 31.57), StringComparison.Ordinal);
     }
 
     [Fact]
