@@ -139,7 +139,8 @@ public sealed class WriteQueue(
             {
                 // Checkpoints are taken off the writer (see CheckpointSoon): copying pages back into the database and
                 // syncing it inside a commit made every few batches wait for it. A WAL left larger than 64 MiB is
-                // cut back to that once it starts again from the beginning.
+                // cut back to that once it starts again from the beginning. busy_timeout: another connection's write
+                // (an import, an account) is waited for by SQLite's own short sleeps, not by 150 ms retries.
                 pragma.CommandText = "PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-"
                     + options.Value.SqliteCacheKiB.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await pragma.ExecuteNonQueryAsync(ct);
