@@ -103,10 +103,10 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
     {
         var type = entry.Metadata;
         var key = type.FindPrimaryKey()!.Properties;
-        var generated = key.Count == 1 && key[0].ValueGenerated != ValueGenerated.Never ? entry.Property(key[0].Name) : null;
+        var generated = key.Count == 1 && key[0].ValueGenerated != ValueGenerated.Never ? entry.Property(key[0]) : null;
 
-        // A key the database generates is left to it when the row has none of its own yet (EF's temporary value).
-        var byDatabase = generated is { IsTemporary: true } || (generated is not null && Equals(generated.CurrentValue, generated.Metadata.ClrType.IsValueType ? Activator.CreateInstance(generated.Metadata.ClrType) : null));
+        // A key the database generates is left to it when the row has none of its own yet: EF holds a temporary value.
+        var byDatabase = generated is { IsTemporary: true };
         if (!inserts.TryGetValue((type, !byDatabase), out var insert))
         {
             inserts[(type, !byDatabase)] = insert = new Insert(connection, transaction, type, byDatabase ? key[0] : null);
@@ -115,7 +115,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         insert.Command.Transaction = transaction;
         foreach (var (property, parameter, converter) in insert.Columns)
         {
-            var value = entry.Property(property.Name).CurrentValue;
+            var value = entry.Property(property).CurrentValue;
             parameter.Value = value is null ? DBNull.Value : (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
         }
 

@@ -153,7 +153,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheWriterCommitsWithoutCheckpointing_AndTheWalIsCopiedIntoTheDatabaseBesideIt()
+    public async Task TheWalIsCopiedIntoTheDatabase_BesideTheWriter_WhileItsConnectionStaysOpen()
     {
         var services = new ServiceCollection();
         services.AddDbContext<AppDbContext>(o => o.UseSqlite($"Data Source={file};Pooling=False", m => m.MigrationsAssembly("Grassroots.Migrations.Sqlite")).AddInterceptors(chain));

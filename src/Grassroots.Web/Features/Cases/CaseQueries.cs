@@ -144,6 +144,8 @@ public static class CaseQueries
             return Problems.BadRequest("查询条件有误。", "The query is not valid.", errors);
         }
 
+        var runningOnly = wantedLight is not null || overdue == true;
+
         // A subtree is read by its level's code, indexed with the report time, so its newest page is a range read in
         // order (a street by its district's, filtered by path); without a region the caller's own scope is the subtree
         // (the scope filter still applies to every row).
@@ -156,12 +158,14 @@ public static class CaseQueries
                 return RegistryEndpoints.RegionNotFound(subtree);
             }
 
+            // A street, and a community's running cases (its coloured and overdue lists): the district's indexes, filtered
+            // by path, which the district's (status, deadline) index carries.
+            var inDistrict = query.Where(c => c.DistrictCode == DistrictOf(node.Path) && c.RegionPath.StartsWith(node.Path));
             query = node.Kind.Level() switch
             {
                 2 => query.Where(c => c.DistrictCode == subtree),
-                3 => query.Where(c => c.DistrictCode == DistrictOf(node.Path) && c.RegionPath.StartsWith(node.Path)),
-                // Coloured and overdue lists read running cases only: the district's (status, deadline) index carries the path.
-                4 when wantedLight is not null || overdue == true => query.Where(c => c.DistrictCode == DistrictOf(node.Path) && c.RegionPath.StartsWith(node.Path)),
+                3 => inDistrict,
+                4 when runningOnly => inDistrict,
                 4 => query.Where(c => c.CommunityCode == subtree),
                 1 => query, // the whole city
                 _ => query.Where(c => c.RegionPath.StartsWith(node.Path)),
@@ -206,7 +210,7 @@ public static class CaseQueries
 
         var take = Math.Clamp(limit ?? 50, 1, 500);
         List<Case> rows;
-        if (wantedLight is not null || overdue == true)
+        if (runningOnly)
         {
             // Only running cases can be coloured or overdue, and they are few beside the history. Their keys are read
             // without an order, so the database takes the (level code, status, deadline) index instead of walking the
