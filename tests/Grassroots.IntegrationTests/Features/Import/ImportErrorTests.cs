@@ -100,6 +100,15 @@ public class ImportErrorTests(WritableCityApp app) : IClassFixture<WritableCityA
     }
 
     [Fact]
+    public async Task Regions_OutlineOutsideChina_IsRefused()
+    {
+        var street = AStreet;
+        var file = Collection(Feature(new { code = street.Code[..9] + "905", name = "境外社区", kind = "社区", parentCode = street.Code }, Square(151.21, -33.87, 0.01)));
+        var problems = await RefusedAsync("regions", file, "regions.geojson", ("feature:1", "geometry", "outside-china"));
+        Assert.Contains("151.205", Assert.Single(problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Regions_MalformedJson_IsRefusedWithItsLine()
     {
         var problems = await RefusedAsync("regions", Encoding.UTF8.GetBytes("{\"type\":\"FeatureCollection\",\n\"features\":[{]}"), "regions.geojson", ("file", null, "malformed-json"));
@@ -202,6 +211,24 @@ public class ImportErrorTests(WritableCityApp app) : IClassFixture<WritableCityA
     }
 
     [Fact]
+    public async Task Grids_SelfIntersectingPolygon_IsInvalid_WithThePlace()
+    {
+        var grid = AGrid;
+        var bowTie = Geo.Factory.CreatePolygon([new(100.0, 30.0), new(100.01, 30.01), new(100.01, 30.0), new(100.0, 30.01), new(100.0, 30.0)]);
+        var file = Collection(Feature(new { code = grid.CommunityCode + "914", name = "自相交网格", kind = "basic", communityCode = grid.CommunityCode }, bowTie));
+        var problems = await RefusedAsync("grids", file, "grids.geojson", ("feature:1", "geometry", "invalid-geometry"));
+        Assert.Contains("自相交", Assert.Single(problems).Message, StringComparison.Ordinal);
+        Assert.Contains("100.005", problems[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Grids_NoFeatures_IsAnEmptyFile()
+    {
+        await RefusedAsync("grids", Collection(), "grids.geojson", ("file", null, "empty-file"));
+        await RefusedAsync("grids", [], "grids.geojson", ("file", null, "empty-file"));
+    }
+
+    [Fact]
     public async Task Grids_RedrawnToStartBeforeTheStoredVersion_ConflictsWithTheDatabase()
     {
         var grid = AGrid;
@@ -236,6 +263,19 @@ public class ImportErrorTests(WritableCityApp app) : IClassFixture<WritableCityA
             """);
         var problems = await RefusedAsync("orgs", csv, "orgs.csv", ("row:3", "code", "duplicate-code"));
         Assert.Contains("第 2 行", problems[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Orgs_RowWithAnEmptyCodeCell_IsRequired_AndItsNeighboursAreNotWrittenEither()
+    {
+        var csv = Csv("""
+            编码,名称,类别,领域,上级编码
+            T-30,测试党支部甲,党支部,机关,3202
+            ,测试党支部乙,党支部,机关,3202
+            T-31,测试党支部丙,党支部,机关,3202
+            """);
+        var problems = await RefusedAsync("orgs", csv, "orgs.csv", ("row:3", "code", "required"));
+        Assert.Single(problems);
     }
 
     [Fact]
@@ -373,6 +413,37 @@ public class ImportErrorTests(WritableCityApp app) : IClassFixture<WritableCityA
             ("row:4", "is_reserve", "not-boolean"),
             ("row:4", "org_code", "unknown-reference"),
             ("row:4", "grid_codes", "unknown-reference"));
+    }
+
+    [Fact]
+    public async Task People_XlsxRowWithAnEmptyCodeCell_IsRequired()
+    {
+        var xlsx = XlsxFile(
+            ["编码", "姓名", "角色", "所属组织"],
+            ["T-P4", "赵六", "网格员", "3202"],
+            [null, "钱七", "网格员", "3202"]);
+        var problems = await RefusedAsync("people", xlsx, "people.xlsx", ("row:3", "code", "required"));
+        Assert.Single(problems);
+    }
+
+    [Fact]
+    public async Task Compounds_XlsxWithAHeaderAndNoRows_OrNoCellsAtAll_IsAnEmptyFile()
+    {
+        await RefusedAsync("compounds", XlsxFile(["编码", "名称", "所属社区", "经度", "纬度"]), "compounds.xlsx", ("file", null, "empty-file"));
+        await RefusedAsync("compounds", XlsxFile([]), "compounds.xlsx", ("file", null, "empty-file"));
+    }
+
+    [Fact]
+    public async Task TheFingerprint_SeesARedrawnOutline()
+    {
+        // The tests above rely on it: a refused grids file that had still moved an outline must not pass unnoticed.
+        var before = await Fingerprint.TakeAsync(app);
+        var grid = AGrid;
+        var moved = Geo.FromWkb(grid.Boundary).Buffer(-0.00005);
+        await app.WithDbAsync(db => db.Grids.Where(g => g.Id == grid.Id).ExecuteUpdateAsync(u => u.SetProperty(g => g.Boundary, Geo.ToWkb(moved))));
+        Assert.NotEqual(before, await Fingerprint.TakeAsync(app));
+        await app.WithDbAsync(db => db.Grids.Where(g => g.Id == grid.Id).ExecuteUpdateAsync(u => u.SetProperty(g => g.Boundary, grid.Boundary)));
+        Assert.Equal(before, await Fingerprint.TakeAsync(app));
     }
 
     [Fact]

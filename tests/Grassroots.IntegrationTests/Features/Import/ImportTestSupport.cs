@@ -40,12 +40,12 @@ public sealed record Fingerprint(int Regions, int Grids, int Orgs, int Compounds
         var text = new StringBuilder();
         foreach (var r in await db.Regions.AsNoTracking().OrderBy(r => r.Code).ToListAsync())
         {
-            text.Append(CultureInfo.InvariantCulture, $"{r.Code}|{r.Name}|{r.Kind}|{r.Path}|{r.AreaM2}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{r.Code}|{r.Name}|{r.Kind}|{r.Path}|{r.AreaM2}|{Outline(r.Boundary)}\n");
         }
 
         foreach (var g in await db.Grids.AsNoTracking().OrderBy(g => g.Id).ToListAsync())
         {
-            text.Append(CultureInfo.InvariantCulture, $"{g.Id}|{g.Code}|{g.Name}|{g.Kind}|{g.ValidFrom:O}|{g.ValidTo:O}|{g.AreaM2}|{g.ResponsibleOrgCode}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{g.Id}|{g.Code}|{g.Name}|{g.Kind}|{g.ValidFrom:O}|{g.ValidTo:O}|{g.AreaM2}|{g.ResponsibleOrgCode}|{Outline(g.Boundary)}\n");
         }
 
         foreach (var o in await db.Orgs.AsNoTracking().OrderBy(o => o.Code).ToListAsync())
@@ -71,6 +71,9 @@ public sealed record Fingerprint(int Regions, int Grids, int Orgs, int Compounds
             await db.People.CountAsync(),
             Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))));
     });
+
+    /// <summary>A stored outline as its digest, so that a redrawn boundary changes the fingerprint as a renamed row does.</summary>
+    private static string Outline(byte[]? boundary) => boundary is null ? "-" : Convert.ToHexString(SHA256.HashData(boundary));
 }
 
 /// <summary>Builds import files and sends them.</summary>
