@@ -23,7 +23,11 @@ public sealed record DemoStaff(
 }
 
 /// <summary>What the case generator is told besides the city.</summary>
-public sealed record DemoCaseSettings(int Seed, double CasesPerDay, DateTime Now, double YellowShare, SupervisionOptions Supervision, int ReopenWindowDays);
+/// <param name="ContactRetentionDays">
+/// <see cref="PrivacyOptions.ContactRetentionDays"/>: a case closed or voided longer ago than this has its reporter's
+/// contact data erased, as <see cref="EraseExpiredContacts"/> would have done on the day; 0 keeps it.
+/// </param>
+public sealed record DemoCaseSettings(int Seed, double CasesPerDay, DateTime Now, double YellowShare, SupervisionOptions Supervision, int ReopenWindowDays, int ContactRetentionDays = 0);
 
 /// <summary>
 /// Generates this year's cases of the demo city, from 1 January (Asia/Shanghai) up to "now", one day at a time.
@@ -396,7 +400,24 @@ public sealed class DemoCaseGenerator
             }
 
             c.StageYellowAt = c.Status.IsOpen() && c.StageDeadline is not null ? yellow : null;
+            EraseExpiredContact();
             return c;
+        }
+
+        /// <summary>
+        /// A case closed or voided longer ago than the retention period keeps no contact data: a server that had run
+        /// all year would have erased it then, and a first start has no backlog of erasures to write.
+        /// </summary>
+        private void EraseExpiredContact()
+        {
+            var days = g.settings.ContactRetentionDays;
+            if (days <= 0 || c.Status is not (CaseStatus.Closed or CaseStatus.Voided) || c.UpdatedAt >= now.AddDays(-days)
+                || (c.ReporterName, c.ReporterPhone, c.ReporterEmail) is (null, null, null))
+            {
+                return;
+            }
+
+            (c.ReporterName, c.ReporterPhone, c.ReporterEmail, c.ContactErasedAt) = (null, null, null, c.UpdatedAt.AddDays(days));
         }
 
         private string Description() =>

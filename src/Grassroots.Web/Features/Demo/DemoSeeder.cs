@@ -36,7 +36,7 @@ public sealed record DemoCasesSeeded(long Cases, long Steps, DateTime From, Date
 public sealed class DemoSeeder(
     AppDbContext db, AuditTrail audit, CreateAccount createAccount, CalendarCache calendars, TimeProvider clock,
     IOptions<TrafficLightOptions> lights, IOptions<SupervisionOptions> supervision, IOptions<RatingOptions> rating,
-    ILogger<DemoSeeder> logger)
+    IOptions<PrivacyOptions> privacy, ILogger<DemoSeeder> logger)
 {
     /// <summary>How many cases go to the database in one transaction (SQLite) or one COPY (PostgreSQL).</summary>
     private const int CasesPerBatch = 20_000;
@@ -104,7 +104,7 @@ public sealed class DemoSeeder(
         var rate = casesPerDay ?? places.Count * DemoCaseGenerator.CasesPerGridPerDay;
         var generator = new DemoCaseGenerator(
             places, categories, deadlines, calendar, units, Staff(city),
-            new DemoCaseSettings(seed, rate, now, lights.Value.YellowShare, supervision.Value, rating.Value.ReopenWindowDays));
+            new DemoCaseSettings(seed, rate, now, lights.Value.YellowShare, supervision.Value, rating.Value.ReopenWindowDays, privacy.Value.ContactRetentionDays));
         var from = DemoCaseGenerator.YearStart(now);
         logger.LogInformation("Generating this year's cases: {Rate:F0} a day over {Grids} grids, from {From:yyyy-MM-dd} to now", rate, places.Count, from + WorkingCalendar.ChinaOffset);
 

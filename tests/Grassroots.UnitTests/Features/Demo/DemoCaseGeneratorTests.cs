@@ -21,13 +21,13 @@ public class DemoCaseGeneratorTests
     /// <summary>The year at 60 cases a day: enough of every rare outcome to count.</summary>
     private static readonly Lazy<List<Case>> Year = new(() => Generate(2026, 60, Now));
 
-    private static List<Case> Generate(int seed, double? perDay, DateTime now)
+    private static List<Case> Generate(int seed, double? perDay, DateTime now, int contactRetentionDays = 0)
     {
         var places = DemoSeeder.Places(City.Value);
         var generator = new DemoCaseGenerator(
             places, Dictionary.Categories, new DeadlineTable(Dictionary.Deadlines), Calendar,
             DemoUnits.For(City.Value.Regions).Select(u => u.Code).ToHashSet(StringComparer.Ordinal), DemoSeeder.Staff(City.Value),
-            new DemoCaseSettings(seed, perDay ?? places.Count * DemoCaseGenerator.CasesPerGridPerDay, now, 0.8, Supervision, 7));
+            new DemoCaseSettings(seed, perDay ?? places.Count * DemoCaseGenerator.CasesPerGridPerDay, now, 0.8, Supervision, 7, contactRetentionDays));
         return [.. generator.Days().SelectMany(d => d)];
     }
 
@@ -57,6 +57,32 @@ public class DemoCaseGeneratorTests
     }
 
     private static DateOnly Local(DateTime utc) => DateOnly.FromDateTime(utc + WorkingCalendar.ChinaOffset);
+
+    [Fact]
+    public void ContactsOfCasesClosedLongerAgoThanTheRetention_AreErasedAsOnTheDay_TheRestIsTheSameYear()
+    {
+        const int days = 180;
+        var cases = Generate(2026, 60, Now, days);
+        static bool Expired(Case c) => c.Status is CaseStatus.Closed or CaseStatus.Voided && c.UpdatedAt < Now.AddDays(-days);
+        static bool HadContact(Case c) => c.Source is CaseSource.Resident or CaseSource.Hotline;
+
+        var erased = cases.Where(c => HadContact(c) && Expired(c)).ToList();
+        Assert.True(erased.Count > 1000, $"{erased.Count} erased");
+        Assert.All(erased, c =>
+        {
+            Assert.Equal((null, null, null), (c.ReporterName, c.ReporterPhone, c.ReporterEmail));
+            Assert.Equal(c.UpdatedAt.AddDays(days), c.ContactErasedAt);
+        });
+
+        var kept = cases.Where(c => HadContact(c) && !Expired(c)).ToList();
+        Assert.True(kept.Count > 1000, $"{kept.Count} kept");
+        Assert.All(kept, c => Assert.True(c.ReporterName is not null && c.ReporterPhone is not null && c.ContactErasedAt is null, $"case {c.Id}"));
+
+        // Erasing draws nothing from the generator: the year is the one generated without it.
+        Assert.Equal(
+            Year.Value.Select(c => (c.Id, c.Status, c.UpdatedAt, c.StepCount, c.Description)),
+            cases.Select(c => (c.Id, c.Status, c.UpdatedAt, c.StepCount, c.Description)));
+    }
 
     [Fact]
     public void SameSeed_GivesTheSameRows_AnotherSeed_Others()
