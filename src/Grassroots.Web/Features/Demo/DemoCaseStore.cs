@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Grassroots.Web.Features.Cases;
+using Grassroots.Web.Features.Kpis;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using SQLitePCL;
@@ -30,6 +31,8 @@ public abstract class DemoCaseStore : IAsyncDisposable
 
     internal static readonly string[] PhotoColumns = ["Hash", "CaseId", "StepId"];
 
+    internal static readonly string[] RollupColumns = ["Day", "Grain", "RegionPath", "Level", "Dim", "Key", .. KpiRollup.CounterColumns, "Bins"];
+
     /// <summary>The values of a case row in <see cref="CaseColumns"/> order; enums as their names, as the model stores them.</summary>
     internal static object?[] Values(Case c) =>
     [
@@ -47,6 +50,10 @@ public abstract class DemoCaseStore : IAsyncDisposable
     /// <summary>A photo link in <see cref="PhotoColumns"/> order: the ids are the generator's, set on the link with the step's.</summary>
     internal static object?[] Values(CasePhoto p) => [p.Hash, p.CaseId, p.StepId];
 
+    /// <summary>A rollup row in <see cref="RollupColumns"/> order: grain, level and dimension as the small numbers the model stores.</summary>
+    internal static object?[] Values(KpiRollup r) =>
+        [r.Day, (short)r.Grain, r.RegionPath, (short)r.Level, (short)r.Dim, r.Key, .. r.CounterValues().Select(v => (object?)v), r.Bins];
+
     public static DemoCaseStore For(DbConnection connection) => connection switch
     {
         SqliteConnection sqlite => new SqliteStore(sqlite),
@@ -59,6 +66,9 @@ public abstract class DemoCaseStore : IAsyncDisposable
 
     /// <summary>Writes a batch of cases with their steps and photo links, committed together.</summary>
     public abstract Task WriteAsync(IReadOnlyList<Case> cases, CancellationToken ct);
+
+    /// <summary>Writes rows of the KPI rollup (<see cref="KpiStream"/>), committed together.</summary>
+    public abstract Task WriteRollupAsync(IReadOnlyList<KpiRollup> rows, CancellationToken ct);
 
     /// <summary>Whatever the database needs once the rows are in (identity sequences, statistics).</summary>
     public abstract Task FinishAsync(CancellationToken ct);
@@ -90,7 +100,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
             if (ids == (0, 0))
             {
                 await using var list = connection.CreateCommand();
-                list.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'case_steps', 'case_photos') AND sql IS NOT NULL ORDER BY name";
+                list.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('cases', 'case_steps', 'case_photos', 'kpi_rollup') AND sql IS NOT NULL ORDER BY name";
                 await using (var reader = await list.ExecuteReaderAsync(ct))
                 {
                     while (await reader.ReadAsync(ct))
@@ -131,6 +141,13 @@ public abstract class DemoCaseStore : IAsyncDisposable
             await tx.CommitAsync(ct);
         }
 
+        public override async Task WriteRollupAsync(IReadOnlyList<KpiRollup> rows, CancellationToken ct)
+        {
+            await using var tx = connection.BeginTransaction();
+            Insert("kpi_rollup", RollupColumns, rows.Select(Values));
+            await tx.CommitAsync(ct);
+        }
+
         private void Insert(string table, string[] columns, IEnumerable<object?[]> rows)
         {
             var db = connection.Handle!;
@@ -149,6 +166,11 @@ public abstract class DemoCaseStore : IAsyncDisposable
                             string s => raw.sqlite3_bind_text(statement, at, s),
                             long l => raw.sqlite3_bind_int64(statement, at, l),
                             int n => raw.sqlite3_bind_int(statement, at, n),
+                            short n => raw.sqlite3_bind_int(statement, at, n),
+                            byte[] b => raw.sqlite3_bind_blob(statement, at, b),
+
+                            // The text Microsoft.Data.Sqlite writes for a DateOnly.
+                            DateOnly d => raw.sqlite3_bind_text(statement, at, d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
                             double d => raw.sqlite3_bind_double(statement, at, d),
                             bool b => raw.sqlite3_bind_int(statement, at, b ? 1 : 0),
 
@@ -184,7 +206,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
         public override async Task FinishAsync(CancellationToken ct)
         {
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = string.Concat(indexes.Select(sql => sql + ";")) + $"PRAGMA synchronous={synchronous ?? "2"}; ANALYZE cases; ANALYZE case_steps; ANALYZE case_photos;";
+            cmd.CommandText = string.Concat(indexes.Select(sql => sql + ";")) + $"PRAGMA synchronous={synchronous ?? "2"}; ANALYZE cases; ANALYZE case_steps; ANALYZE case_photos; ANALYZE kpi_rollup;";
             cmd.CommandTimeout = 0;
             await cmd.ExecuteNonQueryAsync(ct);
         }
@@ -197,6 +219,18 @@ public abstract class DemoCaseStore : IAsyncDisposable
         private static readonly NpgsqlDbType[] CaseTypes = TypesOf(CaseColumns);
         private static readonly NpgsqlDbType[] StepTypes = TypesOf(StepColumns);
         private static readonly NpgsqlDbType[] PhotoTypes = TypesOf(PhotoColumns);
+
+        private static readonly NpgsqlDbType[] RollupTypes =
+        [
+            .. RollupColumns.Select(c => c switch
+            {
+                "Day" => NpgsqlDbType.Date,
+                "Grain" or "Level" or "Dim" => NpgsqlDbType.Smallint,
+                "RegionPath" or "Key" => NpgsqlDbType.Varchar,
+                "Bins" => NpgsqlDbType.Bytea,
+                _ => NpgsqlDbType.Integer,
+            }),
+        ];
 
         private static NpgsqlDbType[] TypesOf(string[] columns) =>
         [
@@ -225,6 +259,13 @@ public abstract class DemoCaseStore : IAsyncDisposable
             await CopyAsync("cases", CaseColumns, CaseTypes, cases.Select(Values), ct);
             await CopyAsync("case_steps", StepColumns, StepTypes, cases.SelectMany(c => c.Steps).Select(Values), ct);
             await CopyAsync("case_photos", PhotoColumns, PhotoTypes, cases.SelectMany(c => c.PhotoLinks).Select(Values), ct);
+            await tx.CommitAsync(ct);
+        }
+
+        public override async Task WriteRollupAsync(IReadOnlyList<KpiRollup> rows, CancellationToken ct)
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await CopyAsync("kpi_rollup", RollupColumns, RollupTypes, rows.Select(Values), ct);
             await tx.CommitAsync(ct);
         }
 
@@ -261,7 +302,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
                 """
                 SELECT setval(pg_get_serial_sequence('cases', 'Id'), GREATEST((SELECT MAX("Id") FROM cases), 1));
                 SELECT setval(pg_get_serial_sequence('case_steps', 'Id'), GREATEST((SELECT MAX("Id") FROM case_steps), 1));
-                ANALYZE cases; ANALYZE case_steps; ANALYZE case_photos;
+                ANALYZE cases; ANALYZE case_steps; ANALYZE case_photos; ANALYZE kpi_rollup;
                 """, connection);
             await cmd.ExecuteNonQueryAsync(ct);
         }

@@ -7,6 +7,7 @@ using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Calendar;
 using Grassroots.Web.Features.Cases;
 using Grassroots.Web.Features.Categories;
+using Grassroots.Web.Features.Kpis;
 using Grassroots.Web.Features.Registry;
 using Grassroots.Web.Features.Spatial;
 using Grassroots.Web.Features.Units;
@@ -93,6 +94,9 @@ public sealed class DemoSeeder(
             throw new InvalidOperationException("The database already holds cases; the demo cases are seeded only into an empty case table.");
         }
 
+        // Rollup rows without a case to count are stale; the seed writes the rollup of its cases.
+        await db.Set<KpiRollup>().IgnoreQueryFilters().ExecuteDeleteAsync(cancellationToken);
+
         var elapsed = Stopwatch.StartNew();
         calendars.Invalidate();
         var calendar = await calendars.GetAsync(cancellationToken);
@@ -114,7 +118,10 @@ public sealed class DemoSeeder(
             await using var store = DemoCaseStore.For(db.Database.GetDbConnection());
             var (maxCase, maxStep) = await store.MaxIdsAsync(cancellationToken);
             using var digest = new DemoCaseDigest();
-            var days = Channel.CreateBounded<List<Case>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+            // The rollup of the year goes in with it (KpiStream): the rows of each finished day and month travel with the
+            // next day's cases, so a first start leaves the KPI fold nothing to catch up on.
+            var kpis = new KpiStream(calendar);
+            var days = Channel.CreateBounded<(List<Case> Cases, List<KpiRollup> Rows)>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
             var producer = Task.Run(
                 async () =>
                 {
@@ -122,14 +129,17 @@ public sealed class DemoSeeder(
                     {
                         foreach (var day in generator.Days(maxCase + 1, maxStep + 1))
                         {
+                            var rows = day.Count > 0 ? kpis.TakeBefore(KpiReplay.DayOf(day[0].ReportedAt)) : [];
                             foreach (var c in day)
                             {
                                 digest.Add(c);
+                                kpis.Add(c);
                             }
 
-                            await days.Writer.WriteAsync(day, cancellationToken);
+                            await days.Writer.WriteAsync((day, rows), cancellationToken);
                         }
 
+                        await days.Writer.WriteAsync(([], kpis.TakeAll()), cancellationToken);
                         days.Writer.Complete();
                     }
                     catch (Exception e)
@@ -139,12 +149,25 @@ public sealed class DemoSeeder(
                 },
                 cancellationToken);
 
-            long cases = 0, steps = 0;
+            long cases = 0, steps = 0, rollupRows = 0;
             var batch = new List<Case>(CasesPerBatch + 2000);
+            var rollup = new List<KpiRollup>();
             var month = 0;
-            await foreach (var day in days.Reader.ReadAllAsync(cancellationToken))
+            async Task WriteAsync()
+            {
+                (cases, steps, rollupRows) = (cases + batch.Count, steps + batch.Sum(c => c.Steps.Count), rollupRows + rollup.Count);
+                var written = Stopwatch.StartNew();
+                await store.WriteAsync(batch, cancellationToken);
+                await store.WriteRollupAsync(rollup, cancellationToken);
+                logger.LogDebug("  wrote {Count} cases and {Rows} KPI rows in {Elapsed:F2} s", batch.Count, rollup.Count, written.Elapsed.TotalSeconds);
+                batch.Clear();
+                rollup.Clear();
+            }
+
+            await foreach (var (day, rows) in days.Reader.ReadAllAsync(cancellationToken))
             {
                 batch.AddRange(day);
+                rollup.AddRange(rows);
                 if (day.Count > 0 && (day[0].ReportedAt + WorkingCalendar.ChinaOffset).Month is var m && m != month)
                 {
                     month = m;
@@ -153,36 +176,40 @@ public sealed class DemoSeeder(
 
                 if (batch.Count >= CasesPerBatch)
                 {
-                    (cases, steps) = (cases + batch.Count, steps + batch.Sum(c => c.Steps.Count));
-                    var written = Stopwatch.StartNew();
-                    await store.WriteAsync(batch, cancellationToken);
-                    logger.LogDebug("  wrote {Count} cases in {Elapsed:F2} s", batch.Count, written.Elapsed.TotalSeconds);
-                    batch.Clear();
+                    await WriteAsync();
                 }
             }
 
             await producer;
-            (cases, steps) = (cases + batch.Count, steps + batch.Sum(c => c.Steps.Count));
-            var last = Stopwatch.StartNew();
-            await store.WriteAsync(batch, cancellationToken);
-            logger.LogDebug("  wrote {Count} cases in {Elapsed:F2} s", batch.Count, last.Elapsed.TotalSeconds);
+            await WriteAsync();
+            var finish = Stopwatch.StartNew();
             await store.FinishAsync(cancellationToken);
-            logger.LogDebug("  finished in {Elapsed:F2} s", last.Elapsed.TotalSeconds);
+            await SetKpiWatermarkAsync(kpis.LastStepId, now, cancellationToken);
+            logger.LogDebug("  indexes built in {Elapsed:F2} s", finish.Elapsed.TotalSeconds);
 
             var seeded = new DemoCasesSeeded(cases, steps, from, now, digest.Hex());
             var change = new { scale = scale.ToString(), seed, casesPerDay = Math.Round(rate, 3), from = seeded.From, until = seeded.Until, cases, steps, digest = seeded.Digest };
             audit.Record("cases.demo-seed", "cases", change, $"demo cases {scale}, seed {seed}: {cases} cases, {steps} steps from {seeded.From:O} to {seeded.Until:O}, rows {seeded.Digest}");
             await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("Stored {Cases} cases and {Steps} steps in {Elapsed:F1} s", cases, steps, elapsed.Elapsed.TotalSeconds);
-
-            // The KPI rollup is not rebuilt here: the fold picks these steps up past its watermark in the background,
-            // so the server answers without waiting for it (KPIs read the unfolded steps meanwhile).
+            logger.LogInformation("Stored {Cases} cases, {Steps} steps and {Rows} KPI rollup rows in {Elapsed:F1} s", cases, steps, rollupRows, elapsed.Elapsed.TotalSeconds);
             return seeded;
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The rollup now holds every step written: the fold starts after the last one.</summary>
+    private async Task SetKpiWatermarkAsync(long lastStepId, DateTime now, CancellationToken ct)
+    {
+        var mark = await db.Set<KpiWatermark>().FirstOrDefaultAsync(w => w.Id == KpiFolder.WatermarkId, ct);
+        if (mark is null)
+        {
+            db.Add(mark = new KpiWatermark { Id = KpiFolder.WatermarkId });
+        }
+
+        (mark.LastStepId, mark.UpdatedAt) = (lastStepId, now);
     }
 
     /// <summary>The current grids of the city with what intake derives from their place.</summary>

@@ -37,33 +37,38 @@ public readonly record struct KpiCell(DateOnly Day, KpiGrain Grain, string Regio
 public sealed class KpiFolder(
     IServiceScopeFactory scopes, CalendarCache calendars, WriteQueue writes, TimeProvider clock, IOptions<KpiOptions> options, ILogger<KpiFolder> logger) : IDisposable
 {
-    private const int WatermarkId = 1;
+    internal const int WatermarkId = 1;
     private readonly SemaphoreSlim gate = new(1, 1);
 
     public void Dispose() => gate.Dispose();
 
     /// <summary>
-    /// Adds one fact into every cell it counts in: its day and its month, in the case's community and in each region
-    /// above it (<see cref="KpiRollup.RegionsOf"/>), for everything, its unit and its person.
+    /// Adds one fact into every cell it counts in: its day and its month, in each of the case's regions (its community
+    /// and those above it, <see cref="KpiRollup.RegionsOf"/>, taken once a case rather than once a fact), for
+    /// everything, its unit and its person. Day cells go to <paramref name="days"/>, month cells to <paramref name="months"/>
+    /// (the same dictionary unless they are kept apart).
     /// </summary>
-    public static void AddTo(Dictionary<KpiCell, KpiTotals> cells, string regionPath, KpiFact fact)
+    public static void AddTo(Dictionary<KpiCell, KpiTotals> days, Dictionary<KpiCell, KpiTotals> months, string[] regions, KpiFact fact)
     {
         var month = new DateOnly(fact.Day.Year, fact.Day.Month, 1);
-        foreach (var region in KpiRollup.RegionsOf(regionPath))
+        foreach (var region in regions)
         {
-            foreach (var (day, grain) in new[] { (fact.Day, KpiGrain.Day), (month, KpiGrain.Month) })
-            {
-                Cell(cells, new(day, grain, region, KpiDim.All, "")).Add(fact);
-                if (!string.IsNullOrEmpty(fact.Unit))
-                {
-                    Cell(cells, new(day, grain, region, KpiDim.Unit, fact.Unit)).Add(fact);
-                }
+            AddToCells(days, new KpiCell(fact.Day, KpiGrain.Day, region, KpiDim.All, ""), fact);
+            AddToCells(months, new KpiCell(month, KpiGrain.Month, region, KpiDim.All, ""), fact);
+        }
+    }
 
-                if (!string.IsNullOrEmpty(fact.Person))
-                {
-                    Cell(cells, new(day, grain, region, KpiDim.Person, fact.Person)).Add(fact);
-                }
-            }
+    private static void AddToCells(Dictionary<KpiCell, KpiTotals> cells, KpiCell all, KpiFact fact)
+    {
+        Cell(cells, all).Add(fact);
+        if (!string.IsNullOrEmpty(fact.Unit))
+        {
+            Cell(cells, all with { Dim = KpiDim.Unit, Key = fact.Unit }).Add(fact);
+        }
+
+        if (!string.IsNullOrEmpty(fact.Person))
+        {
+            Cell(cells, all with { Dim = KpiDim.Person, Key = fact.Person }).Add(fact);
         }
     }
 
@@ -128,12 +133,12 @@ public sealed class KpiFolder(
             var steps = await db.Set<CaseStep>().AsNoTracking().Where(s => chunk.Contains(s.CaseId) && s.Id <= to).ToListAsync(ct);
             foreach (var group in steps.GroupBy(s => s.CaseId))
             {
-                var path = paths[group.Key];
+                var regions = KpiRollup.RegionsOf(paths[group.Key]).ToArray();
                 KpiReplay.Replay(group, calendar, fact =>
                 {
                     if (fact.StepId > from)
                     {
-                        AddTo(cells, path, fact);
+                        AddTo(cells, cells, regions, fact);
                     }
                 });
             }
@@ -196,7 +201,7 @@ public sealed class KpiFolder(
         }
     }
 
-    private static KpiRollup NewRow(KpiCell cell) =>
+    internal static KpiRollup NewRow(KpiCell cell) =>
         new() { Day = cell.Day, Grain = cell.Grain, RegionPath = cell.RegionPath, Level = KpiRollup.LevelOf(cell.RegionPath), Dim = cell.Dim, Key = cell.Key };
 
     private async Task SetWatermarkAsync(AppDbContext db, long to, CancellationToken ct)
@@ -258,8 +263,8 @@ public sealed class KpiFolder(
                 stepCount += steps.Count;
                 foreach (var group in steps.GroupBy(s => s.CaseId))
                 {
-                    var path = paths[group.Key];
-                    KpiReplay.Replay(group, calendar, fact => AddTo(cells, path, fact));
+                    var regions = KpiRollup.RegionsOf(paths[group.Key]).ToArray();
+                    KpiReplay.Replay(group, calendar, fact => AddTo(cells, cells, regions, fact));
                 }
             }
         }
@@ -308,7 +313,7 @@ public sealed class KpiFoldService(KpiFolder folder, TimeProvider clock, IOption
             {
                 if (await folder.CatchUpAsync(stoppingToken) >= LargeCatchUp)
                 {
-                    // A catch-up of a whole demo year, or of a long stop, leaves a heap sized for it: give it back.
+                    // A catch-up after a long stop, or of cases written in bulk, leaves a heap sized for it: give it back.
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 }
             }

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using Grassroots.IntegrationTests.Infrastructure;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Cases;
+using Grassroots.Web.Features.Kpis;
 using Grassroots.Web.Features.Registry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,6 +63,42 @@ public class DemoCasesTests(SmallCityWithCasesApp app) : IClassFixture<SmallCity
         Assert.Equal(0, await app.Services.GetRequiredService<SweepOverdue>().RunAsync(TestContext.Current.CancellationToken));
         var supervised = await app.WithDbAsync(db => db.Set<Case>().IgnoreQueryFilters().CountAsync(c => c.Supervision != SupervisionLevel.None));
         Assert.True(supervised > 0);
+    }
+
+    [Fact]
+    public async Task TheSeededRollup_IsTheOneARebuildMakesFromTheSteps_AndLeavesTheFoldNothingToDo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Task<List<string>> RowsAsync() => app.WithDbAsync(async db => (await db.Set<KpiRollup>().IgnoreQueryFilters().AsNoTracking().ToListAsync(ct))
+            .Select(r => string.Join('|', r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Grain, r.RegionPath, r.Level, r.Dim, r.Key, string.Join(',', r.CounterValues()), Convert.ToHexString(r.Bins ?? [])))
+            .Order(StringComparer.Ordinal).ToList());
+
+        var seeded = await RowsAsync();
+        Assert.True(seeded.Count > 10_000, $"{seeded.Count} rows");
+        var (watermark, lastStep) = await app.WithDbAsync(async db => (
+            await KpiFolder.WatermarkAsync(db, ct),
+            await db.Set<CaseStep>().MaxAsync(s => s.Id, ct)));
+        Assert.Equal(lastStep, watermark);
+
+        var folder = app.Services.GetRequiredService<KpiFolder>();
+        Assert.Equal(0, await folder.FoldAsync(ct));
+        var rebuilt = await folder.RebuildAsync(ct);
+        Assert.Equal(seeded.Count, rebuilt.Rows);
+        Assert.Equal(seeded, await RowsAsync());
+    }
+
+    [Fact]
+    public async Task ContactsPastTheRetention_AreSeededErased_SoTheEraserFindsNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(0, await app.Services.GetRequiredService<EraseExpiredContacts>().RunAsync(ct));
+        var (erased, kept, sweeps) = await app.WithDbAsync(async db => (
+            await db.Set<Case>().IgnoreQueryFilters().CountAsync(c => c.ContactErasedAt != null && c.ReporterName == null && c.ReporterPhone == null, ct),
+            await db.Set<Case>().IgnoreQueryFilters().CountAsync(c => c.ContactErasedAt == null && c.ReporterPhone != null, ct),
+            await db.Set<AuditEntry>().CountAsync(e => e.Operation == "personal-data.erase", ct)));
+        Assert.True(erased > 100, $"{erased} erased");
+        Assert.True(kept > 100, $"{kept} kept");
+        Assert.Equal(0, sweeps);
     }
 
     [Fact]
