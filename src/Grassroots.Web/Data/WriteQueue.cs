@@ -56,8 +56,11 @@ public sealed class WriteQueue(
     private PreparedInserts? inserts;
 
     // SQLite: the checkpoint running beside the writer, and when the last one began (Environment.TickCount64).
+    private readonly Lock checkpointGate = new();
     private Task checkpoint = Task.CompletedTask;
-    private long checkpointStarted;
+    private bool checkpointWanted;
+    private bool checkpointRunning;
+    private long checkpointStarted = Environment.TickCount64 - 60_000;
 
     /// <summary>The number of the writer's current (or last) transaction: it changes whenever the writer begins one.</summary>
     public long Transaction => Interlocked.Read(ref transaction);
@@ -154,35 +157,75 @@ public sealed class WriteQueue(
     }
 
     /// <summary>
-    /// SQLite: starts a passive checkpoint on a connection of its own unless one is running or one began less than
-    /// <see cref="WriteQueueOptions.SqliteCheckpointMs"/> ago. A passive checkpoint takes no write lock: the writer
-    /// goes on appending to the WAL while it copies what readers no longer need into the database file.
+    /// SQLite: asks for a passive checkpoint on a connection of its own. One runs at most every
+    /// <see cref="WriteQueueOptions.SqliteCheckpointMs"/>; commits made while one runs or waits are covered by one more
+    /// after it, so the last commit of a burst is copied too, not left in the WAL until the next write. A passive
+    /// checkpoint takes no write lock: the writer goes on appending to the WAL while it copies what readers no longer
+    /// need into the database file.
     /// </summary>
     private void CheckpointSoon(string connectionString)
     {
-        var started = Environment.TickCount64;
-        if (!checkpoint.IsCompleted || started - checkpointStarted < options.Value.SqliteCheckpointMs)
+        lock (checkpointGate)
         {
-            return;
+            checkpointWanted = true;
+            if (checkpointRunning)
+            {
+                return;
+            }
+
+            checkpointRunning = true;
         }
 
-        checkpointStarted = started;
-        checkpoint = Task.Run(async () =>
+        checkpoint = Task.Run(() => CheckpointWhileWantedAsync(connectionString));
+    }
+
+    private async Task CheckpointWhileWantedAsync(string connectionString)
+    {
+        var failures = 0;
+        while (true)
         {
+            lock (checkpointGate)
+            {
+                if (!checkpointWanted)
+                {
+                    checkpointRunning = false;
+                    return;
+                }
+
+                checkpointWanted = false;
+            }
+
+            var wait = checkpointStarted + options.Value.SqliteCheckpointMs - Environment.TickCount64;
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(wait));
+            }
+
+            checkpointStarted = Environment.TickCount64;
             try
             {
                 await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
                 await connection.OpenAsync();
                 await using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+                command.CommandText = "PRAGMA busy_timeout=5000; PRAGMA wal_checkpoint(PASSIVE)";
                 await command.ExecuteNonQueryAsync();
+                failures = 0;
+            }
+            catch (Exception e) when (++failures <= 3)
+            {
+                // Nothing is lost: the frames stay in the WAL, readable; it is tried again after the interval.
+                logger.LogWarning(e, "A WAL checkpoint failed; it is tried again");
+                lock (checkpointGate)
+                {
+                    checkpointWanted = true;
+                }
             }
             catch (Exception e)
             {
-                // Nothing is lost: the frames stay in the WAL, readable, and the next checkpoint copies them.
-                logger.LogWarning(e, "A WAL checkpoint failed; the next one will try again");
+                logger.LogError(e, "A WAL checkpoint failed three times; the next write tries again");
+                failures = 0;
             }
-        });
+        }
     }
 
     /// <summary>Saves a group's changes: on SQLite the added rows through the prepared inserts, the rest through EF.</summary>
