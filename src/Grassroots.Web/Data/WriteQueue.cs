@@ -60,7 +60,7 @@ public sealed class WriteQueue(
     private Task checkpoint = Task.CompletedTask;
     private bool checkpointWanted;
     private bool checkpointRunning;
-    private long checkpointStarted = Environment.TickCount64 - 60_000;
+    private long checkpointStarted;
 
     /// <summary>The number of the writer's current (or last) transaction: it changes whenever the writer begins one.</summary>
     public long Transaction => Interlocked.Read(ref transaction);

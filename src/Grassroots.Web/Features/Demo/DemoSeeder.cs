@@ -184,7 +184,7 @@ public sealed class DemoSeeder(
             await WriteAsync();
             var finish = Stopwatch.StartNew();
             await store.FinishAsync(cancellationToken);
-            await SetKpiWatermarkAsync(kpis.LastStepId, now, cancellationToken);
+            await KpiFolder.SetWatermarkAsync(db, kpis.LastStepId, now, cancellationToken);
             logger.LogDebug("  indexes built in {Elapsed:F2} s", finish.Elapsed.TotalSeconds);
 
             var seeded = new DemoCasesSeeded(cases, steps, from, now, digest.Hex());
@@ -198,18 +198,6 @@ public sealed class DemoSeeder(
         {
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    /// <summary>The rollup now holds every step written: the fold starts after the last one.</summary>
-    private async Task SetKpiWatermarkAsync(long lastStepId, DateTime now, CancellationToken ct)
-    {
-        var mark = await db.Set<KpiWatermark>().FirstOrDefaultAsync(w => w.Id == KpiFolder.WatermarkId, ct);
-        if (mark is null)
-        {
-            db.Add(mark = new KpiWatermark { Id = KpiFolder.WatermarkId });
-        }
-
-        (mark.LastStepId, mark.UpdatedAt) = (lastStepId, now);
     }
 
     /// <summary>The current grids of the city with what intake derives from their place.</summary>

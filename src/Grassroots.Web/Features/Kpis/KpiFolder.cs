@@ -37,7 +37,7 @@ public readonly record struct KpiCell(DateOnly Day, KpiGrain Grain, string Regio
 public sealed class KpiFolder(
     IServiceScopeFactory scopes, CalendarCache calendars, WriteQueue writes, TimeProvider clock, IOptions<KpiOptions> options, ILogger<KpiFolder> logger) : IDisposable
 {
-    internal const int WatermarkId = 1;
+    private const int WatermarkId = 1;
     private readonly SemaphoreSlim gate = new(1, 1);
 
     public void Dispose() => gate.Dispose();
@@ -156,7 +156,7 @@ public sealed class KpiFolder(
                 }
 
                 await UpsertAsync(w, cells, token);
-                await SetWatermarkAsync(w, to, token);
+                await SetWatermarkAsync(w, to, clock.GetUtcNow().UtcDateTime, token);
                 await w.SaveChangesAsync(token);
                 return batch.Count;
             },
@@ -192,19 +192,23 @@ public sealed class KpiFolder(
                     }
                     else
                     {
-                        row = NewRow(cell);
-                        row.Add(totals);
-                        await writer.InsertAsync(row, ct);
+                        await writer.InsertAsync(NewRow(cell, totals), ct);
                     }
                 }
             }
         }
     }
 
-    internal static KpiRollup NewRow(KpiCell cell) =>
-        new() { Day = cell.Day, Grain = cell.Grain, RegionPath = cell.RegionPath, Level = KpiRollup.LevelOf(cell.RegionPath), Dim = cell.Dim, Key = cell.Key };
+    /// <summary>A new rollup row for a cell, holding its totals.</summary>
+    internal static KpiRollup NewRow(KpiCell cell, KpiTotals totals)
+    {
+        var row = new KpiRollup { Day = cell.Day, Grain = cell.Grain, RegionPath = cell.RegionPath, Level = KpiRollup.LevelOf(cell.RegionPath), Dim = cell.Dim, Key = cell.Key };
+        row.Add(totals);
+        return row;
+    }
 
-    private async Task SetWatermarkAsync(AppDbContext db, long to, CancellationToken ct)
+    /// <summary>Moves the watermark (saved with the context's next save): the rollup holds every step through <paramref name="to"/>.</summary>
+    internal static async Task SetWatermarkAsync(AppDbContext db, long to, DateTime now, CancellationToken ct)
     {
         var mark = await db.Set<KpiWatermark>().FirstOrDefaultAsync(w => w.Id == WatermarkId, ct);
         if (mark is null)
@@ -212,8 +216,7 @@ public sealed class KpiFolder(
             db.Add(mark = new KpiWatermark { Id = WatermarkId });
         }
 
-        mark.LastStepId = to;
-        mark.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        (mark.LastStepId, mark.UpdatedAt) = (to, now);
     }
 
     /// <summary>
@@ -280,14 +283,12 @@ public sealed class KpiFolder(
             {
                 foreach (var (cell, totals) in cells.Where(c => !c.Value.IsEmpty))
                 {
-                    var row = NewRow(cell);
-                    row.Add(totals);
-                    await writer.InsertAsync(row, ct);
+                    await writer.InsertAsync(NewRow(cell, totals), ct);
                     rows++;
                 }
             }
 
-            await SetWatermarkAsync(db, to, ct);
+            await SetWatermarkAsync(db, to, clock.GetUtcNow().UtcDateTime, ct);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }

@@ -75,9 +75,7 @@ public sealed class KpiStream(WorkingCalendar calendar)
             cells.Remove(cell);
             if (!totals.IsEmpty)
             {
-                var row = KpiFolder.NewRow(cell);
-                row.Add(totals);
-                rows.Add(row);
+                rows.Add(KpiFolder.NewRow(cell, totals));
             }
         }
 
