@@ -2,7 +2,7 @@
 # GET /api/cases, first page with filters, under load on loopback, against a database that already holds a year
 # of cases (made beforehand with the demo verb, e.g. for 10 million cases:
 #   dotnet src/Grassroots.Web/bin/Release/net10.0/Grassroots.Web.dll demo --scale city --cases-per-day 30000 \
-#     --contentRoot src/Grassroots.Web --ConnectionStrings:Grassroots="Data Source=/path/tenm.db"   ).
+#     --contentRoot "$PWD/src/Grassroots.Web" --ConnectionStrings:Grassroots="Data Source=/path/tenm.db"   ).
 # The KPI fold and the overdue sweep are held off while it runs, so the lists are what is measured.
 # Usage: bench/list-load.sh DB [SECONDS]   (default 8 s a filter; CONCURRENCY=8; PORT=5391)
 set -euo pipefail

@@ -44,10 +44,18 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.HasIndex(c => new { c.CommunityCode, c.ReportedAt, c.Id });
         b.HasIndex(c => new { c.ReportedAt, c.Id });
 
-        // The running cases of a subtree (overdue, traffic lights, the sweep): the trailing columns make the index
-        // cover the light, the page order and the data-scope filter, so the running set is read without the rows.
-        b.HasIndex(c => new { c.DistrictCode, c.Status, c.StageDeadline, c.StageYellowAt, c.ReportedAt, c.RegionPath });
-        b.HasIndex(c => new { c.Status, c.StageDeadline, c.StageYellowAt, c.ReportedAt, c.RegionPath });
+        // The running cases (traffic lights, overdue, the sweep) are a few days' work beside a year's history, so they
+        // have partial indexes of their own, filtered by CaseLabels.RunningSql: a coloured or overdue page is a walk of
+        // the district's or the city's running cases newest first, stopped at the page, and the trailing columns cover
+        // the light, the filters and the data scope (path, grids, unit) so that the walk does not read the rows. A case
+        // leaves them when it closes or is parked, so their size follows the open work, not the years kept.
+        b.HasIndex(c => new { c.DistrictCode, c.ReportedAt, c.Id, c.Status, c.StageDeadline, c.StageYellowAt, c.RegionPath, c.GridCode, c.UnitCode, c.CooperatingUnits, c.Source, c.CategoryCode },
+            "IX_cases_running_district").HasFilter(CaseLabels.RunningSql);
+        b.HasIndex(c => new { c.ReportedAt, c.Id, c.Status, c.StageDeadline, c.StageYellowAt, c.RegionPath, c.GridCode, c.UnitCode, c.CooperatingUnits, c.Source, c.CategoryCode },
+            "IX_cases_running").HasFilter(CaseLabels.RunningSql);
+        // The overdue sweep's queue: running cases not yet at the top supervision level, by deadline. The level in the
+        // filter keeps the lists off this index (their queries do not say it) and lets raised cases leave it.
+        b.HasIndex(c => c.StageDeadline, "IX_cases_sweep").HasFilter(CaseLabels.RunningSql + " AND \"Supervision\" <> 'Red'");
         b.HasIndex(c => new { c.UnitCode, c.Status });
         b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });
 

@@ -111,4 +111,17 @@ public static class CaseLabels
     };
 
     public static bool IsOpen(this CaseStatus status) => status is not (CaseStatus.Closed or CaseStatus.Voided);
+
+    /// <summary>Whether the stage clock runs: open and not parked. Only these cases are coloured, overdue or swept.</summary>
+    public static bool IsRunning(this CaseStatus status) => status.IsOpen() && status != CaseStatus.Parked;
+
+    /// <summary>
+    /// The running states in declaration order. Queries name them with <c>EF.Constant(Running).Contains(c.Status)</c>,
+    /// which both databases render as the <see cref="RunningSql"/> that the running-case indexes are filtered by: SQLite
+    /// uses a partial index only for a query that carries its WHERE term as written.
+    /// </summary>
+    public static readonly CaseStatus[] Running = [.. Enum.GetValues<CaseStatus>().Where(IsRunning)];
+
+    /// <summary>The filter of the partial indexes over running cases (the status is stored by name).</summary>
+    public static readonly string RunningSql = "\"Status\" IN (" + string.Join(", ", Running.Select(s => $"'{s}'")) + ")";
 }

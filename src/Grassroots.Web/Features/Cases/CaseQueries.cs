@@ -56,20 +56,14 @@ public static class CaseQueries
         return app;
     }
 
-    /// <summary>
-    /// The states whose stage clock runs (not closed, voided or parked), named one by one so that a subtree's overdue
-    /// or coloured cases are a few index ranges (level code, status, deadline) rather than a walk over the subtree.
-    /// </summary>
-    private static readonly CaseStatus[] Running = [.. Enum.GetValues<CaseStatus>().Where(s => s.IsOpen() && s != CaseStatus.Parked)];
-
     internal static CaseSummaryDto Summary(Case c, DateTime now) => new(
         c.Id, c.TrackingCode, c.CategoryCode, c.Urgency.ToString(), c.Source.ToString(), c.Status.ToString(), c.Status.Label(),
-        c.GridCode, c.UnitCode, c.ReportedAt, c.StageDeadline, c.Status.IsOpen() && c.Status != CaseStatus.Parked && c.StageDeadline < now,
+        c.GridCode, c.UnitCode, c.ReportedAt, c.StageDeadline, c.Status.IsRunning() && c.StageDeadline < now,
         LightOf(c, now)?.ToString().ToLowerInvariant(), c.Supervision.ToString(), c.Description.Length > 100 ? c.Description[..100] : c.Description);
 
     /// <summary>红 past the stage's deadline, 黄 once its yellow instant has come, 绿 before; none for closed, voided and parked cases.</summary>
     internal static TrafficLight? LightOf(Case c, DateTime now) =>
-        !c.Status.IsOpen() || c.Status == CaseStatus.Parked || c.StageDeadline is null ? null
+        !c.Status.IsRunning() || c.StageDeadline is null ? null
         : c.StageDeadline < now ? TrafficLight.Red
         : c.StageYellowAt <= now ? TrafficLight.Yellow
         : TrafficLight.Green;
@@ -80,9 +74,9 @@ public static class CaseQueries
     {
         var errors = new List<ProblemItem>();
         var query = db.Set<Case>().AsNoTracking();
+        var statuses = new List<CaseStatus>();
         if (status is not null)
         {
-            var statuses = new List<CaseStatus>();
             foreach (var s in status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (Enum.TryParse<CaseStatus>(s, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
@@ -144,7 +138,13 @@ public static class CaseQueries
             return Problems.BadRequest("查询条件有误。", "The query is not valid.", errors);
         }
 
-        var runningOnly = wantedLight is not null || overdue == true;
+        // Only running cases can be coloured or overdue. Those lists, and a list of running states, say so in the
+        // running indexes' own words, so the database walks the running cases newest first instead of the history.
+        var runningOnly = wantedLight is not null || overdue == true || (statuses.Count > 0 && statuses.All(s => s.IsRunning()));
+        if (runningOnly)
+        {
+            query = query.Where(c => EF.Constant(CaseLabels.Running).Contains(c.Status));
+        }
 
         // A subtree is read by its level's code, indexed with the report time, so its newest page is a range read in
         // order (a street by its district's, filtered by path); without a region the caller's own scope is the subtree
@@ -176,13 +176,13 @@ public static class CaseQueries
         if (overdue is { } late)
         {
             query = late
-                ? query.Where(c => EF.Constant(Running).Contains(c.Status) && c.StageDeadline != null && c.StageDeadline < now)
+                ? query.Where(c => c.StageDeadline != null && c.StageDeadline < now)
                 : query.Where(c => !(c.StageDeadline < now && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked));
         }
 
         if (wantedLight is { } lit)
         {
-            var running = query.Where(c => EF.Constant(Running).Contains(c.Status) && c.StageDeadline != null);
+            var running = query.Where(c => c.StageDeadline != null);
             query = lit switch
             {
                 TrafficLight.Red => running.Where(c => c.StageDeadline < now),
@@ -209,20 +209,19 @@ public static class CaseQueries
         }
 
         var take = Math.Clamp(limit ?? 50, 1, 500);
+        var ordered = query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(take + 1);
         List<Case> rows;
         if (runningOnly)
         {
-            // Only running cases can be coloured or overdue, and they are few beside the history. Their keys are read
-            // without an order, so the database takes the (level code, status, deadline) index instead of walking the
-            // subtree's history newest first looking for them; the page is cut here and read by its ids.
-            var keys = await query.Select(c => new { c.Id, c.ReportedAt }).ToListAsync(ct);
-            var ids = keys.OrderByDescending(k => k.ReportedAt).ThenByDescending(k => k.Id).Take(take + 1).Select(k => k.Id).ToList();
+            // The page's keys first: every column they need is in the running index, so the database picks it (a
+            // covering walk newest first, stopped at the page) over the history's indexes, then the page's rows by id.
+            var ids = await ordered.Select(c => c.Id).ToListAsync(ct);
             rows = [.. (await db.Set<Case>().AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(ct))
                 .OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)];
         }
         else
         {
-            rows = await query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
+            rows = await ordered.ToListAsync(ct);
         }
 
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;

@@ -454,7 +454,7 @@ public sealed class DemoCaseGenerator
         /// </summary>
         private void Sweep(DateTime until, bool final)
         {
-            if (!c.Status.IsOpen() || c.Status == CaseStatus.Parked || c.StageDeadline is not { } due || due >= until || c.Supervision == SupervisionLevel.Red)
+            if (!c.Status.IsRunning() || c.StageDeadline is not { } due || due >= until || c.Supervision == SupervisionLevel.Red)
             {
                 return;
             }

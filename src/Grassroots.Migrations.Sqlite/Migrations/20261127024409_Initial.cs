@@ -768,11 +768,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 columns: new[] { "DistrictCode", "ReportedAt", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_DistrictCode_Status_StageDeadline_StageYellowAt_ReportedAt_RegionPath",
-                table: "cases",
-                columns: new[] { "DistrictCode", "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_cases_ReportedAt_Id",
                 table: "cases",
                 columns: new[] { "ReportedAt", "Id" });
@@ -783,9 +778,22 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 column: "ReporterPhone");
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_Status_StageDeadline_StageYellowAt_ReportedAt_RegionPath",
+                name: "IX_cases_running",
                 table: "cases",
-                columns: new[] { "Status", "StageDeadline", "StageYellowAt", "ReportedAt", "RegionPath" });
+                columns: new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" },
+                filter: "\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_running_district",
+                table: "cases",
+                columns: new[] { "DistrictCode", "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" },
+                filter: "\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_cases_sweep",
+                table: "cases",
+                column: "StageDeadline",
+                filter: "\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified') AND \"Supervision\" <> 'Red'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_TrackingCode",

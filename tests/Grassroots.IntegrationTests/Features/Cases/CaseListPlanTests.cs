@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Grassroots.Data;
+using Grassroots.IntegrationTests.Infrastructure;
+using Grassroots.Web.Features.Cases;
+using Grassroots.Web.Features.Categories;
+using Grassroots.Web.Features.Registry;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Grassroots.IntegrationTests.Features.Cases;
+
+/// <summary>
+/// The coloured, overdue and running-state lists must read the partial indexes over running cases, in page order, and
+/// not the year's history: at ten million cases that is the difference between a page and a scan. Each list's SQL is
+/// taken as the server sends it, and SQLite is asked how it would run it.
+/// </summary>
+public sealed class CaseListPlanTests : IAsyncLifetime
+{
+    private readonly PlanApp app = new();
+
+    /// <summary>The city, district, street and community of the grid the cases are reported in.</summary>
+    private string[] path = [];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await app.InitializeAsync();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var grid = await db.Set<Grid>().Where(g => g.ValidTo == null).OrderBy(g => g.Code).FirstAsync(Ct);
+        path = grid.RegionPath.Trim('/').Split('/');
+        var t0 = new DateTime(2026, 3, 2, 1, 0, 0, DateTimeKind.Utc);
+        var actor = new StepActor("test", "GridWorker");
+        for (var i = 0; i < 12; i++)
+        {
+            var at = t0.AddHours(i);
+            var c = Case.Report("0101", Urgency.Normal, CaseSource.GridWorker, 120.3, 31.5,
+                grid.Code, grid.RegionPath, $"案件 {i}", actor, at, at.AddMinutes(30));
+            if (i % 3 > 0)
+            {
+                c.Register(actor, at.AddMinutes(5));
+                c.Dispatch(actor, at.AddMinutes(10), "320213-CGJ", at.AddHours(1));
+            }
+
+            db.Add(c);
+        }
+
+        await db.SaveChangesAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+
+    [Theory]
+    [InlineData("light=yellow", "IX_cases_running")]
+    [InlineData("light=red", "IX_cases_running")]
+    [InlineData("overdue=true&source=GridWorker", "IX_cases_running")]
+    [InlineData("status=Dispatched,InProgress", "IX_cases_running")]
+    [InlineData("region={1}&light=green", "IX_cases_running_district")]
+    [InlineData("region={2}&overdue=true", "IX_cases_running_district")]
+    [InlineData("region={3}&light=yellow", "IX_cases_running_district")]
+    public async Task ARunningList_WalksTheRunningIndex_InPageOrder(string filter, string index)
+    {
+        var client = await app.AdminClientAsync();
+        app.Commands.Clear();
+        await (await client.GetAsync("/api/cases?" + string.Format(CultureInfo.InvariantCulture, filter, path), Ct)).JsonAsync(HttpStatusCode.OK);
+        var list = Assert.Single(app.Commands, IsAPage);
+        Assert.Matches("^SELECT \"?c\"?\\.\"Id\"\n", list.Sql);
+
+        // The partial indexes are usable only when the query carries their filter as written (SQLite's rule; PostgreSQL
+        // proves the same implication from the same list).
+        Assert.Matches("\"?c\"?\\." + Regex.Escape(CaseLabels.RunningSql), list.Sql);
+        Assert.DoesNotContain("OFFSET", list.Sql, StringComparison.Ordinal);
+
+        var plan = await PlanAsync(list);
+        if (app.Database.Provider == "Sqlite")
+        {
+            var walk = $"USING COVERING INDEX {index}";
+            Assert.True(plan.Any(p => p.EndsWith(walk, StringComparison.Ordinal) || p.Contains(walk + " ", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
+            Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.True(plan.Any(p => p.Contains($"Index Only Scan Backward using \"{index}\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
+        }
+    }
+
+    [Fact]
+    public async Task TheOverdueSweep_ReadsItsOwnQueue_ByDeadline()
+    {
+        app.Commands.Clear();
+        Assert.True(await app.Services.GetRequiredService<SweepOverdue>().RunAsync(Ct) > 0);
+        var sweep = Assert.Single(app.Commands, c => Regex.IsMatch(c.Sql, "ORDER BY \"?c\"?\\.\"StageDeadline\""));
+        var plan = await PlanAsync(sweep);
+        Assert.Contains(plan, p => p.Contains(app.Database.Provider == "Sqlite" ? "USING INDEX IX_cases_sweep (StageDeadline<?)" : "Index Scan using \"IX_cases_sweep\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal) || p.Contains("Sort", StringComparison.Ordinal));
+
+        // Every case was raised to the top level, which takes it off the queue: a second sweep raises nothing.
+        Assert.Equal(0, await app.Services.GetRequiredService<SweepOverdue>().RunAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AListOfAllStates_IsNotLimitedToRunningCases()
+    {
+        var client = await app.AdminClientAsync();
+        app.Commands.Clear();
+        var page = await (await client.GetAsync("/api/cases?status=Dispatched,Closed", Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(8, page.GetProperty("items").GetArrayLength());
+        var list = Assert.Single(app.Commands, IsAPage);
+        Assert.DoesNotContain("'Reported', 'Accepted'", list.Sql, StringComparison.Ordinal);
+    }
+
+    /// <summary>A list's page (SQLite quotes the alias, PostgreSQL does not).</summary>
+    private static bool IsAPage(Command c) => Regex.IsMatch(c.Sql, "ORDER BY \"?c\"?\\.\"ReportedAt\" DESC");
+
+    /// <summary>
+    /// How the database would run a command. PostgreSQL is told to avoid sequential scans and sorts, which a table of a
+    /// dozen rows would otherwise get whatever its indexes; it still falls back to them when no index can serve the query.
+    /// </summary>
+    private async Task<List<string>> PlanAsync(Command command)
+    {
+        var sqlite = app.Database.Provider == "Sqlite";
+        await using DbConnection connection = sqlite ? new SqliteConnection(app.Database.ConnectionString) : new NpgsqlConnection(app.Database.ConnectionString);
+        await connection.OpenAsync(Ct);
+        if (!sqlite)
+        {
+            await using var settings = connection.CreateCommand();
+            settings.CommandText = "SET enable_seqscan = off; SET enable_sort = off; SET enable_bitmapscan = off;";
+            await settings.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = (sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + command.Sql;
+        foreach (var (name, value) in command.Parameters)
+        {
+            var parameter = explain.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            explain.Parameters.Add(parameter);
+        }
+
+        var plan = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            plan.Add(reader.GetString(sqlite ? 3 : 0));
+        }
+
+        return plan;
+    }
+
+    private sealed record Command(string Sql, IReadOnlyList<(string Name, object? Value)> Parameters);
+
+    /// <summary>Keeps the text and parameters of every query the server runs.</summary>
+    private sealed class Capture : DbCommandInterceptor, IEnumerable<Command>
+    {
+        private readonly ConcurrentQueue<Command> commands = new();
+
+        public void Clear() => commands.Clear();
+
+        public IEnumerator<Command> GetEnumerator() => commands.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Keep(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Keep(command);
+            return result;
+        }
+
+        private void Keep(DbCommand command) =>
+            commands.Enqueue(new(command.CommandText, [.. command.Parameters.Cast<DbParameter>().Select(p => (p.ParameterName, p.Value))]));
+    }
+
+    private sealed class PlanApp() : GrassrootsApp("Small", new Dictionary<string, string> { ["Supervision:SweepInterval"] = "12:00:00" })
+    {
+        public Capture Commands { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(Commands)));
+        }
+    }
+}
