@@ -12,24 +12,18 @@ CONCURRENCY="${CONCURRENCY:-8 32}"
 DISTRICTS="${DISTRICTS:-320213000000 320282000000}"
 WORK="$(mktemp -d /tmp/grassroots-load.XXXXXX)"
 DB="$WORK/load.db"
-DRIVER="$ROOT/bench/Grassroots.LoadDriver/bin/Release/net10.0/Grassroots.LoadDriver.dll"
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 command -v sqlite3 >/dev/null || { echo "needs the sqlite3 command (apt-get install sqlite3)" >&2; exit 2; }
 
 machine
 build_release
-dotnet build "$ROOT/bench/Grassroots.LoadDriver/Grassroots.LoadDriver.csproj" -c Release -nodeReuse:false -v quiet -nologo >/dev/null
+build_driver
 
 # The grid map is for signed-in staff: the load runs as the demo administrator, with a bearer token.
-token() {
-    curl -s -X POST "$BASE/api/auth/token" -H 'Content-Type: application/json' \
-        -d '{"username":"admin","password":"Grassroots@2026"}' | sed 's/.*"accessToken":"\([^"]*\)".*/\1/'
-}
-
 load_all() {
     local auth
-    auth="Authorization: Bearer $(token)"
+    auth="Authorization: Bearer $(token admin)"
     for code in $DISTRICTS; do
         # The district's bounding box as stored by the seeder.
         read -r name bbox < <(sqlite3 -separator ' ' "$DB" \

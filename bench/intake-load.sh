@@ -11,19 +11,13 @@ SECONDS_PER_RUN="${1:-20}"
 CONCURRENCY="${CONCURRENCY:-16 64}"
 DATABASES="${DATABASES:-sqlite postgres}"
 WORK="$(mktemp -d /tmp/grassroots-intake.XXXXXX)"
-DRIVER="$ROOT/bench/Grassroots.LoadDriver/bin/Release/net10.0/Grassroots.LoadDriver.dll"
 trap 'stop_server; stop_pg; cp "$WORK"/server-SQLite.log /tmp/intake-server.log 2>/dev/null; rm -rf "$WORK"' EXIT
 # The registry only: the year of demo cases is not what is measured here.
 export SERVER_ARGS="--Demo:Scale=${SCALE:-city} --Demo:Cases=false"
 
 machine
 build_release
-dotnet build "$ROOT/bench/Grassroots.LoadDriver/Grassroots.LoadDriver.csproj" -c Release -nodeReuse:false -v quiet -nologo >/dev/null
-
-token() {
-    curl -s -X POST "$BASE/api/auth/token" -H 'Content-Type: application/json' \
-        -d "{\"username\":\"$1\",\"password\":\"Grassroots@2026\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/'
-}
+build_driver
 
 # One report per line: a point inside a grid (each grid's polygon from the API, its vertex average moved
 # toward a vertex until the server locates it in that grid), a category of the dictionary, a description.

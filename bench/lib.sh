@@ -15,6 +15,19 @@ seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; 
 # VmRSS of a process in MB (from /proc/PID/status, which gives kB).
 rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
+# The HTTP load driver (bench/Grassroots.LoadDriver), built by build_driver.
+DRIVER="$ROOT/bench/Grassroots.LoadDriver/bin/Release/net10.0/Grassroots.LoadDriver.dll"
+
+build_driver() {
+    dotnet build "$ROOT/bench/Grassroots.LoadDriver/Grassroots.LoadDriver.csproj" -c Release -nodeReuse:false -v quiet -nologo >/dev/null
+}
+
+# token USERNAME: a bearer token for a demo account (password Grassroots@2026).
+token() {
+    curl -s -X POST "$BASE/api/auth/token" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$1\",\"password\":\"Grassroots@2026\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/'
+}
+
 build_release() {
     echo "== dotnet build -c Release ($(date -u +%FT%TZ))"
     dotnet build "$WEB/Grassroots.Web.csproj" -c Release -nodeReuse:false -v quiet -nologo "$@" >/dev/null

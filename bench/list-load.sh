@@ -11,14 +11,13 @@ set -euo pipefail
 DB="${1:?usage: bench/list-load.sh DB [SECONDS]}"
 SECONDS_PER_RUN="${2:-8}"
 CONCURRENCY="${CONCURRENCY:-8}"
-DRIVER="$ROOT/bench/Grassroots.LoadDriver/bin/Release/net10.0/Grassroots.LoadDriver.dll"
 WORK="$(mktemp -d /tmp/grassroots-list.XXXXXX)"
 trap 'stop_server; cp "$WORK/server.log" /tmp/list-server.log 2>/dev/null; rm -rf "$WORK"' EXIT
 export SERVER_ARGS="--Demo:Scale=none --Kpis:FoldInterval=12:00:00 --Supervision:SweepInterval=12:00:00 ${SERVER_ARGS:-}"
 
 machine
 build_release
-dotnet build "$ROOT/bench/Grassroots.LoadDriver/Grassroots.LoadDriver.csproj" -c Release -nodeReuse:false -v quiet -nologo >/dev/null
+build_driver
 
 command -v sqlite3 >/dev/null && echo "== $(sqlite3 "$DB" 'SELECT COUNT(*) FROM cases') cases, $(sqlite3 "$DB" "SELECT COUNT(*) FROM cases WHERE DistrictCode = '320213000000'") in 梁溪区"
 
@@ -26,11 +25,6 @@ started=$(now)
 start_server "$DB" "$WORK/server.log"
 wait_healthy 600
 echo "== ready in $(seconds_since "$started") s"
-
-token() {
-    curl -s -X POST "$BASE/api/auth/token" -H 'Content-Type: application/json' \
-        -d "{\"username\":\"$1\",\"password\":\"Grassroots@2026\"}" | sed 's/.*"accessToken":"\([^"]*\)".*/\1/'
-}
 
 run() {
     local who="$1" query="$2" auth

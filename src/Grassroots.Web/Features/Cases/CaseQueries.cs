@@ -177,7 +177,7 @@ public static class CaseQueries
         {
             query = late
                 ? query.Where(c => c.StageDeadline != null && c.StageDeadline < now)
-                : query.Where(c => !(c.StageDeadline < now && c.Status != CaseStatus.Closed && c.Status != CaseStatus.Voided && c.Status != CaseStatus.Parked));
+                : query.Where(c => !(EF.Constant(CaseLabels.Running).Contains(c.Status) && c.StageDeadline < now));
         }
 
         if (wantedLight is { } lit)

@@ -108,6 +108,9 @@ public sealed class CaseQueryTests : IAsyncLifetime
         var overdue = await GetAsync("/api/cases?overdue=true&status=Dispatched");
         Assert.Equal(5, overdue.GetProperty("items").GetArrayLength());
         Assert.All(overdue.GetProperty("items").EnumerateArray(), i => Assert.True(i.GetProperty("overdue").GetBoolean()));
+        var onTime = await GetAsync("/api/cases?overdue=false");
+        Assert.Equal(5, onTime.GetProperty("items").GetArrayLength());
+        Assert.All(onTime.GetProperty("items").EnumerateArray(), i => Assert.False(i.GetProperty("overdue").GetBoolean()));
         Assert.Equal(3, (await GetAsync("/api/cases?from=2026-03-02T09:00:00%2B08:00&to=2026-03-02T12:00:00%2B08:00")).GetProperty("items").GetArrayLength());
     }
 
