@@ -449,9 +449,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("CommunityCode", "ReportedAt", "Id");
-
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
+
+                    b.HasIndex(new[] { "CommunityCode", "ReportedAt", "Id", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits" }, "IX_cases_community");
 
                     b.HasIndex(new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" }, "IX_cases_running")
                         .HasFilter("\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");

@@ -39,9 +39,12 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         b.Property(c => c.StreetCode).HasMaxLength(12);
         b.Property(c => c.CommunityCode).HasMaxLength(12);
         // Every index is paid on every report: a street's list is its district's, filtered by the region path, which
-        // the district indexes carry or reach in a row; a grid worker's list is its community's (CaseQueries.List).
+        // the district indexes carry or reach in a row; a grid worker's list is its community's (CaseQueries.List). A
+        // community holds a score of grids, so its index carries every column the data scope reads (path, grid, unit,
+        // cooperating units): a grid worker's page is a walk of the index that skips the other grids' cases without
+        // reading their rows.
         b.HasIndex(c => new { c.DistrictCode, c.ReportedAt, c.Id });
-        b.HasIndex(c => new { c.CommunityCode, c.ReportedAt, c.Id });
+        b.HasIndex(c => new { c.CommunityCode, c.ReportedAt, c.Id, c.RegionPath, c.GridCode, c.UnitCode, c.CooperatingUnits }, "IX_cases_community");
         b.HasIndex(c => new { c.ReportedAt, c.Id });
 
         // The running cases (traffic lights, overdue, the sweep) are a few days' work beside a year's history, so they

@@ -211,10 +211,11 @@ public static class CaseQueries
         var take = Math.Clamp(limit ?? 50, 1, 500);
         var ordered = query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(take + 1);
         List<Case> rows;
-        if (runningOnly)
+        if (runningOnly || scope.Grids is not null)
         {
-            // The page's keys first: every column they need is in the running index, so the database picks it (a
-            // covering walk newest first, stopped at the page) over the history's indexes, then the page's rows by id.
+            // The page's keys first: every column they need is in the running index (or for a grid worker, the
+            // community's, which carries the data scope's columns), so the database picks it, a covering walk newest first
+            // stopped at the page, over the history's indexes; then the page's rows by id.
             var ids = await ordered.Select(c => c.Id).ToListAsync(ct);
             rows = [.. (await db.Set<Case>().AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(ct))
                 .OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)];

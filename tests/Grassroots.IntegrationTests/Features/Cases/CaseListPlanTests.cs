@@ -29,6 +29,9 @@ public sealed class CaseListPlanTests : IAsyncLifetime
     /// <summary>The city, district, street and community of the grid the cases are reported in.</summary>
     private string[] path = [];
 
+    /// <summary>lx.grid's grid, where the cases are reported; as many again are reported in a neighbouring grid.</summary>
+    private string gridCode = "";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
@@ -36,8 +39,11 @@ public sealed class CaseListPlanTests : IAsyncLifetime
         await app.InitializeAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var grid = await db.Set<Grid>().Where(g => g.ValidTo == null).OrderBy(g => g.Code).FirstAsync(Ct);
+        // lx.grid's grid (DemoAccounts), and another grid of its community whose cases its worker must not see.
+        var grid = await db.Set<Grid>().Where(g => g.ValidTo == null && g.Code.StartsWith("320213") && g.Kind == GridKind.Basic).OrderBy(g => g.Code).FirstAsync(Ct);
+        var neighbour = await db.Set<Grid>().Where(g => g.ValidTo == null && g.CommunityCode == grid.CommunityCode && g.Code != grid.Code).OrderBy(g => g.Code).FirstAsync(Ct);
         path = grid.RegionPath.Trim('/').Split('/');
+        gridCode = grid.Code;
         var t0 = new DateTime(2026, 3, 2, 1, 0, 0, DateTimeKind.Utc);
         var actor = new StepActor("test", "GridWorker");
         for (var i = 0; i < 12; i++)
@@ -52,6 +58,8 @@ public sealed class CaseListPlanTests : IAsyncLifetime
             }
 
             db.Add(c);
+            db.Add(Case.Report("0101", Urgency.Normal, CaseSource.GridWorker, 120.3, 31.5,
+                neighbour.Code, neighbour.RegionPath, $"邻格案件 {i}", actor, at.AddMinutes(1), at.AddMinutes(31)));
         }
 
         await db.SaveChangesAsync(Ct);
@@ -90,6 +98,32 @@ public sealed class CaseListPlanTests : IAsyncLifetime
         else
         {
             Assert.True(plan.Any(p => p.Contains($"Index Only Scan Backward using \"{index}\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
+        }
+    }
+
+    [Fact]
+    public async Task AGridWorkersList_WalksTheCommunityIndex_AndSkipsOtherGridsWithoutReadingTheirRows()
+    {
+        var client = await app.ClientAsync("lx.grid");
+        app.Commands.Clear();
+        var page = await (await client.GetAsync("/api/cases?limit=5", Ct)).JsonAsync(HttpStatusCode.OK);
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["案件 11", "案件 10", "案件 9", "案件 8", "案件 7"], items.Select(i => i.GetProperty("description").GetString()));
+        Assert.All(items, i => Assert.Equal(gridCode, i.GetProperty("gridCode").GetString()));
+
+        // The page's keys are read first, and the grid and path the data scope checks are in the community's index: the
+        // walk needs no row of the neighbouring grids' cases.
+        var list = Assert.Single(app.Commands, IsAPage);
+        Assert.Matches("^SELECT \"?c\"?\\.\"Id\"\n", list.Sql);
+        var plan = await PlanAsync(list);
+        if (app.Database.Provider == "Sqlite")
+        {
+            Assert.True(plan.Contains("SEARCH c USING COVERING INDEX IX_cases_community (CommunityCode=?)"), $"{string.Join(" | ", plan)} for {list.Sql}");
+            Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.True(plan.Any(p => p.Contains("Index Only Scan Backward using \"IX_cases_community\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
         }
     }
 

@@ -758,9 +758,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                 columns: new[] { "CategoryCode", "ReportedAt" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_cases_CommunityCode_ReportedAt_Id",
+                name: "IX_cases_community",
                 table: "cases",
-                columns: new[] { "CommunityCode", "ReportedAt", "Id" });
+                columns: new[] { "CommunityCode", "ReportedAt", "Id", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_DistrictCode_ReportedAt_Id",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Grassroots.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261127024409_Initial")]
+    [Migration("20261127045734_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -452,9 +452,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("CommunityCode", "ReportedAt", "Id");
-
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
+
+                    b.HasIndex(new[] { "CommunityCode", "ReportedAt", "Id", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits" }, "IX_cases_community");
 
                     b.HasIndex(new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" }, "IX_cases_running")
                         .HasFilter("\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Grassroots.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261127024452_Initial")]
+    [Migration("20261127045804_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -459,9 +459,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("UpdatedAt", "Id");
 
-                    b.HasIndex("CommunityCode", "ReportedAt", "Id");
-
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");
+
+                    b.HasIndex(new[] { "CommunityCode", "ReportedAt", "Id", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits" }, "IX_cases_community");
 
                     b.HasIndex(new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" }, "IX_cases_running")
                         .HasFilter("\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");
