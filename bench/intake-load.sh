@@ -76,7 +76,7 @@ run_on() {
         if [ -n "${TRACE:-}" ]; then
             (sleep 6; "${DOTNET_TRACE:-dotnet-trace}" collect -p "$SERVER_PID" --duration 00:00:00:10 -o "$TRACE.$label.$c.nettrace" >/dev/null 2>&1) &
         fi
-        dotnet "$DRIVER" --url "$BASE/api/cases" --body "$WORK/bodies-$c.jsonl" -c "$c" -d "$SECONDS_PER_RUN" --warmup 3 --header "$auth" || true
+        dotnet "$DRIVER" --url "$BASE/api/cases" --body "$WORK/bodies-$c.jsonl" -c "$c" -d "$SECONDS_PER_RUN" --warmup 3 --header "$auth" --server-pid "$SERVER_PID" || true
         echo
     done
     echo "== $label: RSS after the load $(rss_mb "$SERVER_PID") MB"

@@ -20,12 +20,14 @@ internal static class Program
         Usage: Grassroots.LoadDriver --url URL [--url URL ...] [-c CONCURRENCY] [-d SECONDS] [-n REQUESTS] [--warmup SECONDS] [--header "Name: value"] [--body FILE]
           --url       a loopback http URL (127.0.0.0/8, ::1 or localhost); several are taken in turn
           --body      POST instead of GET: one JSON body per line of FILE, taken in turn; any 2xx answer is a success
+          --server-pid  also report the CPU time this process (the server) and the driver used in the measured window, per request
           -c          concurrent connections, each with one request in flight (default 8, at most 1024)
           -d          measure for this many seconds (default 10, at most 600)
           -n          stop after this many measured requests (default: no limit other than the time, at most 5,000,000)
           --warmup    seconds of requests sent and not measured first (default 2)
           --header    a header sent with every request, e.g. "Authorization: Bearer …" (may be repeated)
         Prints requests a second, response sizes, the answers that were not a success by status, and the p50/p90/p95/p99/max latencies of the measured requests.
+        CPU time per request does not depend on how busy the machine is, as requests a second on shared cores do: it compares two builds fairly.
         """;
 
     public static async Task<int> Main(string[] args)
@@ -72,12 +74,25 @@ internal static class Program
             await RunAsync(client, options, long.MaxValue, record: false, warmup.Token);
         }
 
+        using var server = options.ServerPid is { } pid ? Process.GetProcessById(pid) : null;
+        using var self = Process.GetCurrentProcess();
+        var cpu0 = (Server: server?.TotalProcessorTime, Driver: self.TotalProcessorTime);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.DurationSeconds));
         var started = Stopwatch.GetTimestamp();
         var workers = await RunAsync(client, options, options.Requests, record: true, stop.Token);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        server?.Refresh();
+        self.Refresh();
+        var cpu = (Server: server?.TotalProcessorTime - cpu0.Server, Driver: self.TotalProcessorTime - cpu0.Driver);
 
         Report(options, workers, elapsed);
+        var measured = workers.Sum(w => w.Count);
+        if (server is not null && measured > 0)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            Console.WriteLine(string.Create(inv,
+                $"cpu:         server {cpu.Server!.Value.TotalMilliseconds / measured:F3} ms a request ({cpu.Server.Value.TotalSeconds / elapsed.TotalSeconds:F2} cores), driver {cpu.Driver.TotalMilliseconds / measured:F3} ms a request ({cpu.Driver.TotalSeconds / elapsed.TotalSeconds:F2} cores)"));
+        }
         return workers.Sum(w => w.Errors) > 0 ? 1 : 0;
     }
 
@@ -230,7 +245,7 @@ internal static class Program
         }
     }
 
-    private sealed record Options(IReadOnlyList<Uri> Urls, int Concurrency, int DurationSeconds, long Requests, int WarmupSeconds, IReadOnlyList<(string Name, string Value)> Headers, IReadOnlyList<byte[]> Bodies)
+    private sealed record Options(IReadOnlyList<Uri> Urls, int Concurrency, int DurationSeconds, long Requests, int WarmupSeconds, IReadOnlyList<(string Name, string Value)> Headers, IReadOnlyList<byte[]> Bodies, int? ServerPid)
     {
         public static Options Parse(string[] args)
         {
@@ -239,6 +254,7 @@ internal static class Program
             var bodies = new List<byte[]>();
             int concurrency = 8, duration = 10, warmup = 2;
             var requests = MaxRequests;
+            int? serverPid = null;
             for (var i = 0; i < args.Length; i++)
             {
                 var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -271,6 +287,9 @@ internal static class Program
                         }
 
                         break;
+                    case "--server-pid":
+                        serverPid = Number(value, 1, int.MaxValue);
+                        break;
                     default:
                         throw new ArgumentException($"Unknown option {args[i]}.");
                 }
@@ -278,7 +297,7 @@ internal static class Program
                 i++;
             }
 
-            return urls.Count == 0 ? throw new ArgumentException("Give at least one --url.") : new Options(urls, concurrency, duration, requests, warmup, headers, bodies);
+            return urls.Count == 0 ? throw new ArgumentException("Give at least one --url.") : new Options(urls, concurrency, duration, requests, warmup, headers, bodies, serverPid);
         }
 
         private static int Number(string value, int min, long max) =>
