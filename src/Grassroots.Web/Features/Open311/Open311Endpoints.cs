@@ -59,6 +59,8 @@ public static class Open311Endpoints
         api.MapGet("/requests.{format}", List).Public()
             .WithSummary("Open311 M5: service requests by id, service code, date range and status; extensions: page, page_size, updated_after, updated_before, lat+long+radius, bbox, extensions=true.");
         api.MapGet("/requests/{id}.{format}", One).Public().WithSummary("Open311 M6: one service request.");
+        api.MapGet("/servicerequestupdates.{format}", Updates).Public()
+            .WithSummary("mySociety's status updates: the public steps of every request in a window (start_date, end_date; at most 7 days), oldest first, paged.");
         return app;
     }
 
@@ -525,6 +527,95 @@ public static class Open311Endpoints
         var cases = await query.Skip((int)Math.Min((long)(page - 1) * size, int.MaxValue)).Take(size).Include(c => c.Steps).AsSplitQuery().ToListAsync(ct);
         return new Open311Result(await RequestsAsync(cases, request, db, registry, Param(request, null, "extensions") == "true", ct), fmt);
     }
+
+    /// <summary>The widest window of <c>servicerequestupdates</c>: a client polls it for what changed since its last call.</summary>
+    private const int MaxUpdateDays = 7;
+
+    /// <summary>
+    /// mySociety's Open311 extension (FixMyStreet): <c>request_update</c>s, one for each step the public may see, finished
+    /// in [start_date, end_date), oldest first. Without dates it is the last day; with one, seven days from it.
+    /// </summary>
+    private static async Task<IResult> Updates(string format, HttpRequest request, AppDbContext db, TimeProvider clock, IOptions<Open311Options> options, CancellationToken ct)
+    {
+        if (!TryFormat(format, out var fmt, out var error))
+        {
+            return error!;
+        }
+
+        if (Jurisdiction(request, null, options.Value, fmt) is { } wrong)
+        {
+            return wrong;
+        }
+
+        var errors = new List<(string, string)>();
+        var start = Date(request, "start_date", errors);
+        var end = Date(request, "end_date", errors);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var (from, to) = (start, end) switch
+        {
+            (null, null) => (now.AddDays(-1), now),
+            ({ } s, null) => (s, s.AddDays(MaxUpdateDays)),
+            (null, { } e) => (e.AddDays(-1), e),
+            ({ } s, { } e) => (s, e),
+        };
+        if (to < from || to - from > TimeSpan.FromDays(MaxUpdateDays))
+        {
+            errors.Add(("end_date", Text.Pick($"end_date 须晚于 start_date，且相隔不超过 {MaxUpdateDays} 天", $"end_date must follow start_date by at most {MaxUpdateDays} days")));
+        }
+
+        var page = Number(request, "page", 1, int.MaxValue, 1, errors);
+        var size = Number(request, "page_size", 1, MaxPageSize, MaxPageSize, errors);
+        if (errors.Count > 0)
+        {
+            return Errors(fmt, StatusCodes.Status400BadRequest, [.. errors]);
+        }
+
+        // The steps by kind and time (the (kind, finished) index), the case's outcome for a rating's status.
+        var shown = Enum.GetValues<StepKind>().Where(PublicTimeline.Shown).ToList();
+        var rows = await db.Set<CaseStep>().IgnoreQueryFilters().AsNoTracking()
+            .Where(s => shown.Contains(s.Kind) && s.FinishedAt >= from && s.FinishedAt < to)
+            .OrderBy(s => s.FinishedAt).ThenBy(s => s.CaseId).ThenBy(s => s.Seq)
+            .Skip((int)Math.Min((long)(page - 1) * size, int.MaxValue)).Take(size)
+            .Select(s => new { Step = s, Outcome = Public(db).Where(c => c.Id == s.CaseId).Select(c => c.Outcome).FirstOrDefault() })
+            .ToListAsync(ct);
+        var baseUrl = BaseUrl(request);
+        return new Open311Result(new O311List("service_request_updates", "request_update", [.. rows.Select(r =>
+        {
+            var s = r.Step;
+            var note = PublicTimeline.Note(s);
+            var label = PublicTimeline.Label(s.Kind, s.Result);
+            var photos = PublicTimeline.Photos(s.Photos);
+            var photo = photos.Count > 0 ? photos[0] : null;
+            return (object?)new O311Object("request_update",
+                ("update_id", s.Id.ToString(CultureInfo.InvariantCulture)),
+                ("service_request_id", s.CaseId.ToString(CultureInfo.InvariantCulture)),
+                ("status", UpdateStatus(s, r.Outcome)),
+                ("updated_datetime", s.FinishedAt),
+                ("description", note is null ? label : $"{label}：{note}"),
+                ("media_url", photo is null ? null : baseUrl + PhotoEndpoints.PublicPath(photo)),
+                ("external_status_code", s.Kind.ToString()));
+        })]), fmt);
+    }
+
+    /// <summary>A step as one of mySociety's update statuses: what the request's state became by it.</summary>
+    private static string UpdateStatus(CaseStep s, CaseOutcome? outcome) => s.Kind switch
+    {
+        StepKind.Report or StepKind.Linked or StepKind.Accept => "OPEN",
+        StepKind.Register => "INVESTIGATING",
+        StepKind.Dispatch or StepKind.ExtensionApproved or StepKind.Park => "ACTION_SCHEDULED",
+        StepKind.Return or StepKind.Joint => "INTERNAL_REFERRAL",
+        StepKind.VerifyPassed => "FIXED",
+        StepKind.Close => s.Result == nameof(CaseOutcome.NotFixed) ? "NO_FURTHER_ACTION" : "FIXED",
+        StepKind.Rate => outcome switch
+        {
+            CaseOutcome.NotFixed => "NO_FURTHER_ACTION",
+            CaseOutcome.Fixed => "FIXED",
+            _ => "CLOSED",
+        },
+        StepKind.Void => "CANCELLED",
+        StepKind.Reopen => "REOPEN",
+        _ => "IN_PROGRESS", // accepted by the unit, handled, rework after a failed check, resumed, a joint task done
+    };
 
     /// <summary>
     /// A geographic filter (WGS 84): the rectangle around it, and for a circle its centre and radius in metres.

@@ -25,13 +25,15 @@ public static class PublicTimeline
     public static string? StatusNote(Case c) =>
         c.Steps.OrderByDescending(s => s.Seq).Where(s => Shown(s.Kind)).Select(Note).FirstOrDefault(n => n is not null);
 
-    private static bool Shown(StepKind kind) => kind switch
+    /// <summary>Whether the public sees a step of this kind at all.</summary>
+    public static bool Shown(StepKind kind) => kind switch
     {
         StepKind.ExtensionRequested or StepKind.ExtensionRefused or StepKind.Supervise => false,
         _ => true,
     };
 
-    private static string? Note(Cases.CaseStep s) => s.Kind switch
+    /// <summary>The official free text of a step the public may read, if it has one.</summary>
+    public static string? Note(Cases.CaseStep s) => s.Kind switch
     {
         StepKind.Feedback => s.Result,
         StepKind.Void => s.Comment,

@@ -180,6 +180,7 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         ["GET /open311/v2/tokens/{token}.{format}"] = new(Get(p => $"/open311/v2/tokens/{p.TrackingInside}.json"), null, HttpStatusCode.OK),
         ["GET /open311/v2/requests.{format}"] = new(Get(_ => "/open311/v2/requests.xml?status=open"), null, HttpStatusCode.OK),
         ["GET /open311/v2/requests/{id}.{format}"] = new(Get(p => $"/open311/v2/requests/{p.CaseOutside}.json?extensions=true"), null, HttpStatusCode.OK),
+        ["GET /open311/v2/servicerequestupdates.{format}"] = new(Get(_ => "/open311/v2/servicerequestupdates.xml"), null, HttpStatusCode.OK),
     };
 
     private delegate void Advance(Grassroots.Web.Features.Cases.Case c, Grassroots.Web.Features.Cases.StepActor actor, DateTime now, bool inside);

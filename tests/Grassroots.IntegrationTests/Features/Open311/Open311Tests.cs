@@ -222,6 +222,48 @@ public class Open311Tests(PublicApp app) : IClassFixture<PublicApp>
 
         Assert.Null((await XmlAsync(await client.GetAsync($"/open311/v2/requests/{closedId}.xml", Ct), HttpStatusCode.OK)).Element("request")!.Element("notes"));
     }
+    [Fact]
+    public async Task StatusUpdates_AreThePublicStepsOfAWindow_OldestFirst_InBothFormats()
+    {
+        var client = app.CreateClient();
+        var at = DateTime.UtcNow.AddMinutes(-10);
+        // A category and a grid no other test here reports in, so that their filters do not meet this case.
+        var (lon, lat, _) = PublicSide.PointIn(app, "320213", 26);
+        var id = (await PublicSide.CloseAsync(app, await PublicSide.ReportAsync(client, "S0109", lon, lat), at)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string Iso(DateTime t) => Uri.EscapeDataString(new DateTimeOffset(t).ToOffset(TimeSpan.FromHours(8)).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+
+        // The report, then the five steps of the close, all in the window (the report's own time is the real clock's).
+        var json = await JsonAsync(await client.GetAsync($"/open311/v2/servicerequestupdates.json?start_date={Iso(at.AddMinutes(-1))}&end_date={Iso(DateTime.UtcNow.AddMinutes(1))}", Ct), HttpStatusCode.OK);
+        var mine = json.EnumerateArray().Where(u => u.GetProperty("service_request_id").GetString() == id).ToList();
+        Assert.Equal(["Register", "Dispatch", "Feedback", "VerifyPassed", "Close", "Report"], mine.Select(u => u.GetProperty("external_status_code").GetString()));
+        Assert.Equal(["INVESTIGATING", "ACTION_SCHEDULED", "IN_PROGRESS", "FIXED", "FIXED", "OPEN"], mine.Select(u => u.GetProperty("status").GetString()));
+        Assert.Equal("处置单位已反馈：已更换灯泡，路灯恢复", mine[2].GetProperty("description").GetString());
+        Assert.Equal("已立案", mine[0].GetProperty("description").GetString());
+        Assert.Equal(6, mine.Select(u => u.GetProperty("update_id").GetString()).Distinct().Count());
+        var times = json.EnumerateArray().Select(u => u.GetProperty("updated_datetime").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.Order(), times);
+        foreach (var secret in new[] { "张三", "李四", "王网格", "王小明", "现场核实已修复" })
+        {
+            Assert.DoesNotContain(secret, json.GetRawText(), StringComparison.Ordinal);
+        }
+
+        // A window that holds the close's steps only, as XML.
+        var xml = await XmlAsync(await client.GetAsync($"/open311/v2/servicerequestupdates.xml?start_date={Iso(at.AddSeconds(-1))}&end_date={Iso(at.AddSeconds(1))}", Ct), HttpStatusCode.OK);
+        Assert.Equal("service_request_updates", xml.Name.LocalName);
+        var closing = xml.Elements("request_update").Where(u => u.Element("service_request_id")!.Value == id).ToList();
+        Assert.Equal(["INVESTIGATING", "ACTION_SCHEDULED", "IN_PROGRESS", "FIXED", "FIXED"], closing.Select(u => u.Element("status")!.Value));
+
+        // Paged: the second page of one is the second update of the window.
+        var second = await JsonAsync(await client.GetAsync($"/open311/v2/servicerequestupdates.json?start_date={Iso(at.AddSeconds(-1))}&end_date={Iso(at.AddSeconds(1))}&page=2&page_size=1", Ct), HttpStatusCode.OK);
+        Assert.Equal("Dispatch", Assert.Single(second.EnumerateArray()).GetProperty("external_status_code").GetString());
+
+        // Refused, nothing read: a window backwards or wider than seven days, a date without a zone, another jurisdiction.
+        IsError(await JsonAsync(await client.GetAsync($"/open311/v2/servicerequestupdates.json?start_date={Iso(at)}&end_date={Iso(at.AddDays(-1))}", Ct), HttpStatusCode.BadRequest), "400", "end_date");
+        IsError(await XmlAsync(await client.GetAsync($"/open311/v2/servicerequestupdates.xml?start_date={Iso(at.AddDays(-8))}&end_date={Iso(at)}", Ct), HttpStatusCode.BadRequest), "400", "end_date");
+        IsError(await JsonAsync(await client.GetAsync("/open311/v2/servicerequestupdates.json?start_date=yesterday", Ct), HttpStatusCode.BadRequest), "400", "start_date");
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/open311/v2/servicerequestupdates.json?jurisdiction_id=beijing.gov.cn", Ct)).StatusCode);
+    }
+
     private static string Num(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     private static List<string> Ids(JsonElement list) => [.. list.EnumerateArray().Select(r => r.GetProperty("service_request_id").GetString()!)];
