@@ -3,13 +3,18 @@
 # and the audit entry, committed before the answer) with reports spread over the city's grids and the
 # dictionary's categories, on the city-scale demo. SQLite first, then PostgreSQL (a throwaway cluster).
 # Usage: bench/intake-load.sh [SECONDS]   (default 20 s a run; CONCURRENCY="16 64", DATABASES="sqlite postgres";
-#        TRACE=/tmp/intake also samples the server for 10 s of each run with dotnet-trace, into /tmp/intake.LABEL.C.nettrace)
+#        WARMUP=15 seconds of unmeasured requests before each run;
+#        TRACE=/tmp/intake also samples the server for 10 s of each run with dotnet-trace, into /tmp/intake.LABEL.C.nettrace;
+#        PERF=/tmp/intake records it with perf into /tmp/intake.LABEL.C.data (with DOTNET_PerfMapEnabled=1 for the JIT's symbols))
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SECONDS_PER_RUN="${1:-20}"
 CONCURRENCY="${CONCURRENCY:-16 64}"
 DATABASES="${DATABASES:-sqlite postgres}"
+# Requests sent and not measured before each run. A fresh server spends its first seconds under load compiling its hot
+# paths again at the optimising tier: the first run after the start would measure the compiler, not the steady state.
+WARMUP="${WARMUP:-15}"
 WORK="$(mktemp -d /tmp/grassroots-intake.XXXXXX)"
 trap 'stop_server; stop_pg; cp "$WORK"/server-SQLite.log /tmp/intake-server.log 2>/dev/null; rm -rf "$WORK"' EXIT
 # The registry only: the year of demo cases is not what is measured here.
@@ -69,14 +74,20 @@ run_on() {
     echo "== $label: ready in $(seconds_since "$started") s"
     local auth
     auth="Authorization: Bearer $(token leader)"
+    local run=0
     for c in $CONCURRENCY; do
-        # Reports of their own for each run: a run must not send again what an earlier one sent (it would join those cases).
-        bodies "$auth" "$WORK/bodies-$c.jsonl" "$((2026 + c))"
+        # Reports of their own for each run, two runs at the same level included: a run must not send again what an
+        # earlier one sent (it would join those cases, which is cheaper than opening them).
+        run=$((run + 1))
+        bodies "$auth" "$WORK/bodies-$c.jsonl" "$((2026 + c + 1000 * run))"
         echo "-- $label, $c connections"
         if [ -n "${TRACE:-}" ]; then
-            (sleep 6; "${DOTNET_TRACE:-dotnet-trace}" collect -p "$SERVER_PID" --duration 00:00:00:10 -o "$TRACE.$label.$c.nettrace" >/dev/null 2>&1) &
+            (sleep "$((WARMUP + 3))"; "${DOTNET_TRACE:-dotnet-trace}" collect -p "$SERVER_PID" --duration 00:00:00:10 -o "$TRACE.$label.$c.nettrace" >/dev/null 2>&1) &
         fi
-        dotnet "$DRIVER" --url "$BASE/api/cases" --body "$WORK/bodies-$c.jsonl" -c "$c" -d "$SECONDS_PER_RUN" --warmup 3 --header "$auth" --server-pid "$SERVER_PID" || true
+        if [ -n "${PERF:-}" ]; then
+            (sleep "$((WARMUP + 3))"; perf record -F 999 -g -p "$SERVER_PID" -o "$PERF.$label.$c.data" -- sleep 10 >/dev/null 2>&1) &
+        fi
+        dotnet "$DRIVER" --url "$BASE/api/cases" --body "$WORK/bodies-$c.jsonl" -c "$c" -d "$SECONDS_PER_RUN" --warmup "$WARMUP" --header "$auth" --server-pid "$SERVER_PID" || true
         echo
     done
     echo "== $label: RSS after the load $(rss_mb "$SERVER_PID") MB"
