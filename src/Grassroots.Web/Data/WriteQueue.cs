@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Grassroots.Data;
 using Microsoft.EntityFrameworkCore;
@@ -37,7 +39,8 @@ public sealed class WriteQueueOptions
 /// </list>
 /// </summary>
 public sealed class WriteQueue(
-    IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<WriteQueueOptions> options, Grassroots.Web.Features.Audit.AuditChainInterceptor chain, ILogger<WriteQueue> logger)
+    IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<WriteQueueOptions> options, Grassroots.Web.Features.Audit.AuditChainInterceptor chain, ILogger<WriteQueue> logger,
+    IMeterFactory meters)
     : BackgroundService
 {
     private readonly Channel<Job> jobs = Channel.CreateBounded<Job>(new BoundedChannelOptions(options.Value.Capacity)
@@ -47,6 +50,14 @@ public sealed class WriteQueue(
     });
 
     private long transaction;
+
+    /// <summary>The writer's instruments (<c>dotnet-counters monitor --counters Grassroots.Writes</c>): its turns, how full and how long.</summary>
+    public const string MeterName = "Grassroots.Writes";
+
+    private readonly Histogram<int> batchSize = meters.Create(MeterName).CreateHistogram<int>("grassroots.writes.batch.size", "{write}", "Writes committed in one transaction of the writer");
+    private readonly Histogram<double> batchTime = meters.Create(MeterName).CreateHistogram<double>("grassroots.writes.batch.duration", "ms", "The writer's turn: from opening its transaction to the commit on disk");
+    private readonly Counter<double> busyTime = meters.Create(MeterName).CreateCounter<double>("grassroots.writes.busy", "ms", "Time the writer spent in its turns; per second of wall time, how busy it is");
+    private readonly Histogram<double> commitTime = meters.Create(MeterName).CreateHistogram<double>("grassroots.writes.commit.duration", "ms", "The commit alone, its flush to disk included");
 
     // SQLite: the writer keeps one connection for its lifetime, so its page cache (the hot ends of every index) stays
     // warm from one transaction to the next instead of starting cold on whichever pooled connection comes up.
@@ -243,6 +254,7 @@ public sealed class WriteQueue(
     private async Task CommitAsync(List<Job> batch, CancellationToken stoppingToken)
     {
         var succeeded = new List<Job>(batch.Count);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -339,7 +351,13 @@ public sealed class WriteQueue(
             }
 
             await SaveGroupAsync();
+            var committing = Stopwatch.GetTimestamp();
             await transaction.CommitAsync(stoppingToken);
+            commitTime.Record(Stopwatch.GetElapsedTime(committing).TotalMilliseconds);
+            var turn = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            batchTime.Record(turn);
+            busyTime.Add(turn);
+            batchSize.Record(batch.Count);
             if (sqlite is not null)
             {
                 CheckpointSoon(sqlite.ConnectionString);

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Grassroots.Data;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Audit;
@@ -159,8 +161,29 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         services.AddDbContext<AppDbContext>(o => o.UseSqlite($"Data Source={file};Pooling=False", m => m.MigrationsAssembly("Grassroots.Migrations.Sqlite")).AddInterceptors(chain));
         await using var provider = services.BuildServiceProvider();
         var before = new FileInfo(file).Length;
+        // The writer's instruments, from a meter factory of this test's own: 2,000 writes in some number of turns.
+        await using var metrics = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = metrics.GetRequiredService<IMeterFactory>();
+        var (sizes, turns) = (new ConcurrentQueue<int>(), new ConcurrentQueue<double>());
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == WriteQueue.MeterName && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => sizes.Enqueue(value));
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "grassroots.writes.batch.duration")
+            {
+                turns.Enqueue(value);
+            }
+        });
+        listener.Start();
         using var queue = new WriteQueue(
-            provider.GetRequiredService<IServiceScopeFactory>(), Microsoft.Extensions.Options.Options.Create(new WriteQueueOptions { SqliteCheckpointMs = 200 }), chain, NullLogger<WriteQueue>.Instance);
+            provider.GetRequiredService<IServiceScopeFactory>(), Microsoft.Extensions.Options.Options.Create(new WriteQueueOptions { SqliteCheckpointMs = 200 }), chain, NullLogger<WriteQueue>.Instance, meters);
         await queue.StartAsync(Ct);
         try
         {
@@ -210,6 +233,9 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
             }
 
             Assert.Equal(2_000L, await InTheFileAsync());
+            Assert.Equal(2_000, sizes.Sum());
+            Assert.Equal(sizes.Count, turns.Count);
+            Assert.All(turns, t => Assert.True(t > 0));
             await using (var normal = new SqliteConnection($"Data Source={file};Pooling=False"))
             {
                 await normal.OpenAsync(Ct);
