@@ -570,8 +570,9 @@ public static class Open311Endpoints
             return Errors(fmt, StatusCodes.Status400BadRequest, [.. errors]);
         }
 
-        // The steps by kind and time (the (kind, finished) index), the case's outcome for a rating's status.
-        var shown = Enum.GetValues<StepKind>().Where(PublicTimeline.Shown).ToList();
+        // The steps by kind and time (the (kind, finished) index), the case's outcome for a rating's status. A report
+        // joined to the case changes nothing of its state, so it is no update (a client would take it for reopening).
+        var shown = Enum.GetValues<StepKind>().Where(k => PublicTimeline.Shown(k) && k != StepKind.Linked).ToList();
         var rows = await db.Set<CaseStep>().IgnoreQueryFilters().AsNoTracking()
             .Where(s => shown.Contains(s.Kind) && s.FinishedAt >= from && s.FinishedAt < to)
             .OrderBy(s => s.FinishedAt).ThenBy(s => s.CaseId).ThenBy(s => s.Seq)
@@ -600,7 +601,7 @@ public static class Open311Endpoints
     /// <summary>A step as one of mySociety's update statuses: what the request's state became by it.</summary>
     private static string UpdateStatus(CaseStep s, CaseOutcome? outcome) => s.Kind switch
     {
-        StepKind.Report or StepKind.Linked or StepKind.Accept => "OPEN",
+        StepKind.Report or StepKind.Accept => "OPEN",
         StepKind.Register => "INVESTIGATING",
         StepKind.Dispatch or StepKind.ExtensionApproved or StepKind.Park => "ACTION_SCHEDULED",
         StepKind.Return or StepKind.Joint => "INTERNAL_REFERRAL",

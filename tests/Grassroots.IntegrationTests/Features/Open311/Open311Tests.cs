@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Xml.Linq;
 using Grassroots.IntegrationTests.Infrastructure;
@@ -229,7 +230,12 @@ public class Open311Tests(PublicApp app) : IClassFixture<PublicApp>
         var at = DateTime.UtcNow.AddMinutes(-10);
         // A category and a grid no other test here reports in, so that their filters do not meet this case.
         var (lon, lat, _) = PublicSide.PointIn(app, "320213", 26);
-        var id = (await PublicSide.CloseAsync(app, await PublicSide.ReportAsync(client, "S0109", lon, lat), at)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tracking = await PublicSide.ReportAsync(client, "S0109", lon, lat);
+
+        // A second report of the same thing joins the case: a step of the history, but no update of its state.
+        (await client.PostAsJsonAsync("/api/public/reports", new { category = "S0109", lon, lat, description = "又看到了" }, Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<Case>().Where(c => c.TrackingCode == tracking).Select(c => c.Steps.Count(x => x.Kind == StepKind.Linked)).SingleAsync(Ct)));
+        var id = (await PublicSide.CloseAsync(app, tracking, at)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         string Iso(DateTime t) => Uri.EscapeDataString(new DateTimeOffset(t).ToOffset(TimeSpan.FromHours(8)).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
 
         // The report, then the five steps of the close, all in the window (the report's own time is the real clock's).
