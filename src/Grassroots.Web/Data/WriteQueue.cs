@@ -54,10 +54,18 @@ public sealed class WriteQueue(
     /// <summary>The writer's instruments (<c>dotnet-counters monitor --counters Grassroots.Writes</c>): its turns, how full and how long.</summary>
     public const string MeterName = "Grassroots.Writes";
 
-    private readonly Histogram<int> batchSize = meters.Create(MeterName).CreateHistogram<int>("grassroots.writes.batch.size", "{write}", "Writes committed in one transaction of the writer");
-    private readonly Histogram<double> batchTime = meters.Create(MeterName).CreateHistogram<double>("grassroots.writes.batch.duration", "ms", "The writer's turn: from opening its transaction to the commit on disk");
-    private readonly Counter<double> busyTime = meters.Create(MeterName).CreateCounter<double>("grassroots.writes.busy", "ms", "Time the writer spent in its turns; per second of wall time, how busy it is");
-    private readonly Histogram<double> commitTime = meters.Create(MeterName).CreateHistogram<double>("grassroots.writes.commit.duration", "ms", "The commit alone, its flush to disk included");
+    private readonly Instruments measure = new(meters.Create(MeterName));
+
+    private sealed class Instruments(Meter meter)
+    {
+        public Histogram<int> BatchSize { get; } = meter.CreateHistogram<int>("grassroots.writes.batch.size", "{write}", "Writes committed in one transaction of the writer");
+
+        public Histogram<double> BatchTime { get; } = meter.CreateHistogram<double>("grassroots.writes.batch.duration", "ms", "The writer's turn: from opening its transaction to the commit on disk");
+
+        public Counter<double> BusyTime { get; } = meter.CreateCounter<double>("grassroots.writes.busy", "ms", "Time the writer spent in its turns; per second of wall time, how busy it is");
+
+        public Histogram<double> CommitTime { get; } = meter.CreateHistogram<double>("grassroots.writes.commit.duration", "ms", "The commit alone, its flush to disk included");
+    }
 
     // SQLite: the writer keeps one connection for its lifetime, so its page cache (the hot ends of every index) stays
     // warm from one transaction to the next instead of starting cold on whichever pooled connection comes up.
@@ -353,11 +361,11 @@ public sealed class WriteQueue(
             await SaveGroupAsync();
             var committing = Stopwatch.GetTimestamp();
             await transaction.CommitAsync(stoppingToken);
-            commitTime.Record(Stopwatch.GetElapsedTime(committing).TotalMilliseconds);
+            measure.CommitTime.Record(Stopwatch.GetElapsedTime(committing).TotalMilliseconds);
             var turn = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            batchTime.Record(turn);
-            busyTime.Add(turn);
-            batchSize.Record(batch.Count);
+            measure.BatchTime.Record(turn);
+            measure.BusyTime.Add(turn);
+            measure.BatchSize.Record(batch.Count);
             if (sqlite is not null)
             {
                 CheckpointSoon(sqlite.ConnectionString);
