@@ -20,7 +20,7 @@ internal static class Program
         Usage: Grassroots.LoadDriver --url URL [--url URL ...] [-c CONCURRENCY] [-d SECONDS] [-n REQUESTS] [--warmup SECONDS] [--header "Name: value"] [--body FILE]
           --url       a loopback http URL (127.0.0.0/8, ::1 or localhost); several are taken in turn
           --body      POST instead of GET: one JSON body per line of FILE, taken in turn; any 2xx answer is a success
-          --server-pid  also report the CPU time this process (the server) and the driver used in the measured window, per request
+          --server-pid  also report the CPU time this process (the server) and the driver used in the measured window, per request, and what the server wrote to storage
           -c          concurrent connections, each with one request in flight (default 8, at most 1024)
           -d          measure for this many seconds (default 10, at most 600)
           -n          stop after this many measured requests (default: no limit other than the time, at most 5,000,000)
@@ -77,6 +77,7 @@ internal static class Program
         using var server = options.ServerPid is { } pid ? Process.GetProcessById(pid) : null;
         using var self = Process.GetCurrentProcess();
         var cpu0 = (Server: server?.TotalProcessorTime, Driver: self.TotalProcessorTime);
+        var written0 = options.ServerPid is { } p0 ? WrittenBytes(p0) : null;
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.DurationSeconds));
         var started = Stopwatch.GetTimestamp();
         var workers = await RunAsync(client, options, options.Requests, record: true, stop.Token);
@@ -84,6 +85,7 @@ internal static class Program
         server?.Refresh();
         self.Refresh();
         var cpu = (Server: server?.TotalProcessorTime - cpu0.Server, Driver: self.TotalProcessorTime - cpu0.Driver);
+        var written = options.ServerPid is { } p1 ? WrittenBytes(p1) - written0 : null;
 
         Report(options, workers, elapsed);
         var measured = workers.Sum(w => w.Count);
@@ -92,8 +94,30 @@ internal static class Program
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv,
                 $"cpu:         server {cpu.Server!.Value.TotalMilliseconds / measured:F3} ms a request ({cpu.Server.Value.TotalSeconds / elapsed.TotalSeconds:F2} cores), driver {cpu.Driver.TotalMilliseconds / measured:F3} ms a request ({cpu.Driver.TotalSeconds / elapsed.TotalSeconds:F2} cores)"));
+            if (written is { } bytes)
+            {
+                Console.WriteLine(string.Create(inv, $"disk:        server wrote {bytes / 1024.0 / measured:F1} KiB a request ({bytes / 1048576.0 / elapsed.TotalSeconds:F1} MiB/s)"));
+            }
         }
         return workers.Sum(w => w.Errors) > 0 ? 1 : 0;
+    }
+
+    /// <summary>Bytes the process has caused to be written to storage (<c>write_bytes</c> of /proc/PID/io), or null where that is not readable.</summary>
+    private static long? WrittenBytes(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/io").FirstOrDefault(l => l.StartsWith("write_bytes:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line["write_bytes:".Length..].Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Bodies are taken in turn across the warm-up and the measured run, so no body is sent twice before all have been sent.</summary>

@@ -163,7 +163,9 @@ public sealed class WriteQueue(
                 // syncing it inside a commit made every few batches wait for it. A WAL left larger than 64 MiB is
                 // cut back to that once it starts again from the beginning. busy_timeout: another connection's write
                 // (an import, an account) is waited for by SQLite's own short sleeps, not by 150 ms retries.
-                pragma.CommandText = "PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA cache_size=-"
+                // temp_store=MEMORY: the savepoint around each group keeps the first image of every page it changes in
+                // a sub-journal, which SQLite otherwise writes to a temporary file, several times the WAL's bytes.
+                pragma.CommandText = "PRAGMA busy_timeout=30000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-"
                     + options.Value.SqliteCacheKiB.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 await pragma.ExecuteNonQueryAsync(ct);
             }
