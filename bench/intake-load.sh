@@ -5,6 +5,7 @@
 # Usage: bench/intake-load.sh [SECONDS]   (default 20 s a run; CONCURRENCY="16 64", DATABASES="sqlite postgres";
 #        WARMUP=15 seconds of unmeasured requests before each run;
 #        TRACE=/tmp/intake also samples the server for 10 s of each run with dotnet-trace, into /tmp/intake.LABEL.C.nettrace;
+#        SERVER_ARGS adds settings (--WriteQueue:SqliteFlushBeside=false);
 #        PERF=/tmp/intake records it with perf into /tmp/intake.LABEL.C.data (with DOTNET_PerfMapEnabled=1 for the JIT's symbols))
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +19,7 @@ WARMUP="${WARMUP:-15}"
 WORK="$(mktemp -d /tmp/grassroots-intake.XXXXXX)"
 trap 'stop_server; stop_pg; cp "$WORK"/server-SQLite.log /tmp/intake-server.log 2>/dev/null; rm -rf "$WORK"' EXIT
 # The registry only: the year of demo cases is not what is measured here.
-export SERVER_ARGS="--Demo:Scale=${SCALE:-city} --Demo:Cases=false"
+export SERVER_ARGS="--Demo:Scale=${SCALE:-city} --Demo:Cases=false ${SERVER_ARGS:-}"
 
 machine
 build_release

@@ -31,6 +31,7 @@ builder.Services.AddScoped<CreateAccount>();
 builder.Services.AddImport();
 builder.Services.AddCalendar(builder.Configuration);
 builder.Services.Configure<WriteQueueOptions>(builder.Configuration.GetSection("WriteQueue"));
+builder.Services.AddSingleton<FileFlush>();
 builder.Services.AddSingleton<WriteQueue>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<WriteQueue>());
 builder.Services.AddCases(builder.Configuration);

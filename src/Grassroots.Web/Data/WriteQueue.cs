@@ -22,6 +22,26 @@ public sealed class WriteQueueOptions
     /// connection of its own copies the committed pages back into the database file, beside the writer.
     /// </summary>
     public int SqliteCheckpointMs { get; set; } = 1000;
+
+    /// <summary>
+    /// SQLite in WAL mode: the writer commits without waiting for the disk (<c>synchronous=NORMAL</c>) and begins its
+    /// next transaction while the WAL is flushed to disk beside it (fsync); each write is answered only once a flush
+    /// that began after its commit has finished. False: each commit flushes the WAL itself (<c>synchronous=FULL</c>)
+    /// before the writer goes on. Either way no write is answered before it is on disk.
+    /// </summary>
+    public bool SqliteFlushBeside { get; set; } = true;
+}
+
+/// <summary>Makes what has been written to a file durable: fsync on Linux, FlushFileBuffers on Windows.</summary>
+public class FileFlush
+{
+    public virtual void Flush(string path)
+    {
+        // Opened for writing because .NET flushes only a stream it may write; nothing is written through it. No
+        // SQLite lock lives on the WAL file (WAL mode locks the -shm file), so closing this handle releases none.
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        file.Flush(flushToDisk: true);
+    }
 }
 
 /// <summary>
@@ -32,6 +52,9 @@ public sealed class WriteQueueOptions
 /// <list type="bullet">
 /// <item><see cref="WriteAsync{T}"/>: the work saves its own changes, in a savepoint of its own; if it throws,
 /// its savepoint is rolled back and it fails alone.</item>
+/// <item>On SQLite in WAL mode the flush to disk is not part of the turn (<see cref="WriteQueueOptions.SqliteFlushBeside"/>):
+/// a turn commits, hands its writes to the flusher and takes the next group; the flusher syncs the WAL and then
+/// answers every write committed before that sync began. The disk's wait overlaps the next turn's work.</item>
 /// <item><see cref="WriteTogetherAsync{T}"/>: the work only adds and changes entities; consecutive such writes
 /// are saved by one SaveChanges. If that save (or one of the works) fails, the group is rolled back and each
 /// work is run again on its own with its own save, so again only the failing one fails. Works written this
@@ -40,7 +63,7 @@ public sealed class WriteQueueOptions
 /// </summary>
 public sealed class WriteQueue(
     IServiceScopeFactory scopes, Microsoft.Extensions.Options.IOptions<WriteQueueOptions> options, Grassroots.Web.Features.Audit.AuditChainInterceptor chain, ILogger<WriteQueue> logger,
-    IMeterFactory meters)
+    IMeterFactory meters, FileFlush flushes)
     : BackgroundService
 {
     private readonly Channel<Job> jobs = Channel.CreateBounded<Job>(new BoundedChannelOptions(options.Value.Capacity)
@@ -64,7 +87,9 @@ public sealed class WriteQueue(
 
         public Counter<double> BusyTime { get; } = meter.CreateCounter<double>("grassroots.writes.busy", "ms", "Time the writer spent in its turns; per second of wall time, how busy it is");
 
-        public Histogram<double> CommitTime { get; } = meter.CreateHistogram<double>("grassroots.writes.commit.duration", "ms", "The commit alone, its flush to disk included");
+        public Histogram<double> CommitTime { get; } = meter.CreateHistogram<double>("grassroots.writes.commit.duration", "ms", "The commit alone, its flush to disk included unless the WAL is flushed beside the writer");
+
+        public Histogram<double> FlushTime { get; } = meter.CreateHistogram<double>("grassroots.writes.flush.duration", "ms", "SQLite, flushed beside the writer: one sync of the WAL, which answers every write committed before it");
     }
 
     // SQLite: the writer keeps one connection for its lifetime, so its page cache (the hot ends of every index) stays
@@ -73,6 +98,15 @@ public sealed class WriteQueue(
 
     // SQLite: the inserts prepared on that connection (intake's and the workflow's rows).
     private PreparedInserts? inserts;
+
+    // SQLite in WAL mode with the flush beside the writer: the WAL file to sync before answering; null otherwise.
+    private string? walPath;
+
+    // The writes committed and not yet on disk, and whether the flusher is running.
+    private readonly Lock flushGate = new();
+    private List<Job> unflushed = [];
+    private bool flushRunning;
+    private Task flusher = Task.CompletedTask;
 
     // SQLite: the checkpoint running beside the writer, and when the last one began (Environment.TickCount64).
     private readonly Lock checkpointGate = new();
@@ -170,6 +204,21 @@ public sealed class WriteQueue(
                 await pragma.ExecuteNonQueryAsync(ct);
             }
 
+            walPath = null;
+            if (options.Value.SqliteFlushBeside)
+            {
+                await using var mode = connection.CreateCommand();
+                mode.CommandText = "PRAGMA journal_mode";
+                if (string.Equals(await mode.ExecuteScalarAsync(ct) as string, "wal", StringComparison.OrdinalIgnoreCase)
+                    && !string.IsNullOrEmpty(connection.DataSource))
+                {
+                    // A commit appends its frames to the WAL without syncing it; the flusher syncs it before any answer.
+                    mode.CommandText = "PRAGMA synchronous=NORMAL";
+                    await mode.ExecuteNonQueryAsync(ct);
+                    walPath = connection.DataSource + "-wal";
+                }
+            }
+
             sqlite = connection;
             inserts = new PreparedInserts(connection, chain);
         }
@@ -253,8 +302,71 @@ public sealed class WriteQueue(
     private Task<int> SaveAsync(AppDbContext db, CancellationToken ct) =>
         inserts is not null ? inserts.SaveChangesAsync(db, ct) : db.SaveChangesAsync(ct);
 
+    /// <summary>
+    /// Hands committed writes to the flusher, starting it if it is not running. It syncs the WAL, answers the writes
+    /// that were waiting when the sync began, and goes on while more arrive; syncs are never run two at once.
+    /// </summary>
+    private void AnswerWhenFlushed(List<Job> committed, string wal)
+    {
+        lock (flushGate)
+        {
+            unflushed.AddRange(committed);
+            if (flushRunning)
+            {
+                return;
+            }
+
+            flushRunning = true;
+        }
+
+        flusher = Task.Run(() => FlushWhileWaiting(wal));
+    }
+
+    private void FlushWhileWaiting(string wal)
+    {
+        while (true)
+        {
+            List<Job> waiting;
+            lock (flushGate)
+            {
+                if (unflushed.Count == 0)
+                {
+                    flushRunning = false;
+                    return;
+                }
+
+                (waiting, unflushed) = (unflushed, []);
+            }
+
+            // Every write taken above was committed (its frames written to the WAL) before this sync begins.
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                flushes.Flush(wal);
+            }
+            catch (Exception e)
+            {
+                // Committed, but not known to be on disk: not acknowledged. A retry with its Idempotency-Key finds it.
+                logger.LogCritical(e, "The WAL could not be flushed to disk; {Count} committed writes are answered with an error", waiting.Count);
+                foreach (var job in waiting)
+                {
+                    job.Fail(e);
+                }
+
+                continue;
+            }
+
+            measure.FlushTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            foreach (var job in waiting)
+            {
+                job.Complete();
+            }
+        }
+    }
+
     public override void Dispose()
     {
+        flusher.Wait(TimeSpan.FromSeconds(30));
         checkpoint.Wait(TimeSpan.FromSeconds(30));
         inserts?.Dispose();
         sqlite?.Dispose();
@@ -382,6 +494,7 @@ public sealed class WriteQueue(
             inserts = null;
             sqlite?.Dispose();
             sqlite = null;
+            walPath = null;
             foreach (var job in succeeded)
             {
                 job.Fail(e);
@@ -393,6 +506,12 @@ public sealed class WriteQueue(
                 job.Fail(e);
             }
 
+            return;
+        }
+
+        if (walPath is { } wal)
+        {
+            AnswerWhenFlushed(succeeded, wal);
             return;
         }
 

@@ -183,7 +183,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         });
         listener.Start();
         using var queue = new WriteQueue(
-            provider.GetRequiredService<IServiceScopeFactory>(), Microsoft.Extensions.Options.Options.Create(new WriteQueueOptions { SqliteCheckpointMs = 200 }), chain, NullLogger<WriteQueue>.Instance, meters);
+            provider.GetRequiredService<IServiceScopeFactory>(), Microsoft.Extensions.Options.Options.Create(new WriteQueueOptions { SqliteCheckpointMs = 200 }), chain, NullLogger<WriteQueue>.Instance, meters, new FileFlush());
         await queue.StartAsync(Ct);
         try
         {
@@ -250,5 +250,153 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         {
             await queue.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>A flush that says when it begins, counts the rows committed by then, and waits to be let through (or fails).</summary>
+    private sealed class HeldFlush(string file, bool fail = false) : FileFlush
+    {
+        public SemaphoreSlim Began { get; } = new(0);
+
+        public SemaphoreSlim Release { get; } = new(0);
+
+        public ConcurrentQueue<(string Path, long RowsCommitted)> Calls { get; } = new();
+
+        public override void Flush(string path)
+        {
+            using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+            {
+                connection.Open();
+                using var count = connection.CreateCommand();
+                count.CommandText = "SELECT COUNT(*) FROM audit_entries WHERE \"Operation\" = 'test.flush'";
+                Calls.Enqueue((path, (long)count.ExecuteScalar()!));
+            }
+
+            Began.Release();
+            Release.Wait(TimeSpan.FromSeconds(30));
+            if (fail)
+            {
+                throw new IOException("the disk refused the flush");
+            }
+
+            base.Flush(path);
+        }
+    }
+
+    private async Task<(WriteQueue Queue, ServiceProvider Provider)> StartQueueAsync(FileFlush flush, bool beside = true)
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<AppDbContext>(o => o.UseSqlite($"Data Source={file};Pooling=False", m => m.MigrationsAssembly("Grassroots.Migrations.Sqlite")).AddInterceptors(chain));
+        var provider = services.AddMetrics().BuildServiceProvider();
+        var queue = new WriteQueue(
+            provider.GetRequiredService<IServiceScopeFactory>(), Microsoft.Extensions.Options.Options.Create(new WriteQueueOptions { SqliteFlushBeside = beside }), chain,
+            NullLogger<WriteQueue>.Instance, provider.GetRequiredService<IMeterFactory>(), flush);
+        await queue.StartAsync(Ct);
+        return (queue, provider);
+    }
+
+    private static Task<int> RecordAsync(WriteQueue queue, int i) => queue.WriteTogetherAsync(
+        (db, _) =>
+        {
+            new AuditTrail(db, new Actor(), TimeProvider.System).Record("test.flush", $"row:{i}", new { i });
+            return Task.FromResult(i);
+        },
+        Ct);
+
+    [Fact]
+    public async Task AWriteIsAnsweredOnlyOnceTheWalIsFlushed_ByAFlushThatBeganAfterItsCommit()
+    {
+        var flush = new HeldFlush(file);
+        var (queue, provider) = await StartQueueAsync(flush);
+        await using var _ = provider;
+        try
+        {
+            var write = RecordAsync(queue, 1);
+            Assert.True(await flush.Began.WaitAsync(TimeSpan.FromSeconds(30), Ct), "no flush was asked for");
+
+            // Committed (another connection reads it) before the flush began, and not answered while the flush is held.
+            var (path, committed) = Assert.Single(flush.Calls);
+            Assert.Equal(1L, committed);
+            Assert.Equal(Path.GetFullPath(file) + "-wal", path);
+            Assert.False(write.IsCompleted, "the write was answered before the WAL was on disk");
+
+            // The writer is not held by the flush: the next write commits meanwhile and waits for a flush of its own.
+            var next = RecordAsync(queue, 2);
+            Assert.True(await WaitForAsync(() => CountAsync("test.flush"), 2), "the next write did not commit while the flush was held");
+            Assert.False(next.IsCompleted);
+
+            flush.Release.Release(2);
+            Assert.Equal(1, await write);
+            Assert.Equal(2, await next);
+            Assert.Equal(2, flush.Calls.Count);
+            Assert.Equal(2L, flush.Calls.Last().RowsCommitted);
+        }
+        finally
+        {
+            flush.Release.Release(10);
+            await queue.StopAsync(CancellationToken.None);
+            queue.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task AFailedFlushAnswersTheWriteWithAnError()
+    {
+        var flush = new HeldFlush(file, fail: true);
+        var (queue, provider) = await StartQueueAsync(flush);
+        await using var _ = provider;
+        try
+        {
+            flush.Release.Release(10);
+            await Assert.ThrowsAsync<IOException>(() => RecordAsync(queue, 1));
+        }
+        finally
+        {
+            await queue.StopAsync(CancellationToken.None);
+            queue.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task WithoutTheFlushBeside_EachCommitIsItsOwnFlush_AndNoneIsAsked()
+    {
+        var flush = new HeldFlush(file);
+        var (queue, provider) = await StartQueueAsync(flush, beside: false);
+        await using var _ = provider;
+        try
+        {
+            Assert.Equal(1, await RecordAsync(queue, 1));
+            Assert.Empty(flush.Calls);
+        }
+        finally
+        {
+            await queue.StopAsync(CancellationToken.None);
+            queue.Dispose();
+        }
+    }
+
+    private async Task<long> CountAsync(string operation)
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM audit_entries WHERE \"Operation\" = $op";
+        count.Parameters.AddWithValue("$op", operation);
+        return (long)(await count.ExecuteScalarAsync(Ct))!;
+    }
+
+    private static async Task<bool> WaitForAsync(Func<Task<long>> read, long expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await read() < expected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20, Ct);
+        }
+
+        return true;
     }
 }
