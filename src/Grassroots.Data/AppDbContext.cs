@@ -14,6 +14,7 @@ namespace Grassroots.Data;
 public class AppDbContext : IdentityDbContext<Account>
 {
     private readonly IDataScope? scope;
+    private bool? isSqlite;
 
     public AppDbContext(DbContextOptions<AppDbContext> options)
         : this(options, null)
@@ -22,6 +23,9 @@ public class AppDbContext : IdentityDbContext<Account>
 
     public AppDbContext(DbContextOptions<AppDbContext> options, IDataScope? scope)
         : base(options) => this.scope = scope;
+
+    /// <summary>Whether this context runs on SQLite: asked of the provider once, since it reads its name by reflection each time.</summary>
+    public bool IsSqlite => isSqlite ??= Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
     /// <summary>
     /// The region path every scoped query is limited to, read when a query runs; null for work that is not

@@ -70,10 +70,25 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         {
             var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
                 ?? throw new InvalidOperationException("The writer inserts rows inside its transaction.");
-            await chain.ChainAsync(db, ct);
+            // The changes were detected above: the chain lists its entries without another scan of every entity.
+            tracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                await chain.ChainAsync(db, ct);
+            }
+            finally
+            {
+                tracker.AutoDetectChangesEnabled = auto;
+            }
 
-            // The entries' numbers are their keys: EF takes them up while the rows are still new.
-            tracker.DetectChanges();
+            // The entries' numbers are their keys: EF takes them up while the rows are still new (the entries alone changed).
+            foreach (var entry in added)
+            {
+                if (entry.Entity is AuditEntry)
+                {
+                    entry.DetectChanges();
+                }
+            }
             foreach (var table in Tables)
             {
                 var rows = added.Where(e => e.Metadata.ClrType == table);

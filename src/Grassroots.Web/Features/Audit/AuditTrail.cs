@@ -32,7 +32,14 @@ public sealed class AuditTrail(AppDbContext db, IActor actor, TimeProvider clock
     // Until the chain numbers them at save, new entries carry distinct negative keys, so one unit of work can hold several.
     private static long provisional;
 
-    public AuditEntry Record(string operation, string target, object? change, string? summary = null)
+    public AuditEntry Record(string operation, string target, object? change, string? summary = null) =>
+        RecordDigest(operation, target, AuditChain.DigestOf(change), summary);
+
+    /// <summary>
+    /// Records a change whose digest (<see cref="AuditChain.DigestOf"/>) was computed beforehand: a hot path computes it
+    /// before it reaches the single writer, so the writer's turn does not serialise and hash it.
+    /// </summary>
+    public AuditEntry RecordDigest(string operation, string target, string digest, string? summary = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var entry = new AuditEntry
@@ -45,7 +52,7 @@ public sealed class AuditTrail(AppDbContext db, IActor actor, TimeProvider clock
             Operation = operation,
             Target = target,
             Summary = summary is { Length: > 1000 } ? summary[..1000] : summary,
-            Digest = AuditChain.DigestOf(change),
+            Digest = digest,
         };
         db.Set<AuditEntry>().Add(entry);
         return entry;

@@ -108,7 +108,7 @@ public sealed class Case : IGridAndUnitScoped
         });
 
     /// <summary>A new case in state 上报, with its first step.</summary>
-    public static Case Report(string category, Urgency urgency, CaseSource source, double lon, double lat, string grid, string regionPath, string description, StepActor actor, DateTime now, DateTime registerDeadline, string? photos = null)
+    public static Case Report(string category, Urgency urgency, CaseSource source, double lon, double lat, string grid, string regionPath, string description, StepActor actor, DateTime now, DateTime registerDeadline, string? photos = null, string? trackingCode = null)
     {
         var c = new Case
         {
@@ -120,7 +120,7 @@ public sealed class Case : IGridAndUnitScoped
             GridCode = grid,
             RegionPath = regionPath,
             Description = description,
-            TrackingCode = NewTrackingCode(),
+            TrackingCode = trackingCode ?? NewTrackingCode(),
             Status = CaseStatus.Reported,
             ReportedAt = now,
             StageStartedAt = now,

@@ -30,7 +30,7 @@ public static class CaseIds
     public static async Task<long> NextAsync(AppDbContext db, CancellationToken ct)
     {
         var state = States.GetOrCreateValue(db);
-        if (db.Database.IsNpgsql())
+        if (!db.IsSqlite)
         {
             if (state.Reserved.Count == 0)
             {

@@ -132,6 +132,12 @@ public sealed class CaseIntake(
         }
 
         var settings = options.Value;
+        // What the writer's turn needs and does not depend on the database, computed here on the request's thread: the
+        // audit entries' digests (the case's id is in the entry's target, which the chain hashes) and a tracking code.
+        var redacted = Redacted(request);
+        var reportDigest = AuditChain.DigestOf(new { request = redacted, unit = unit?.Code });
+        var linkDigest = AuditChain.DigestOf(new { request = redacted });
+        var trackingCode = Case.NewTrackingCode();
         // Saved with the other reports waiting beside it, in one save: the work reads all it needs again if it runs twice.
         var (c, linked) = await writes.WriteTogetherAsync(async (w, token) =>
         {
@@ -143,7 +149,7 @@ public sealed class CaseIntake(
             }
 
             var audit = new AuditTrail(w, new ReportCase.StepActorAsActor(actor), clock);
-            var embedded = w.Database.IsSqlite();
+            var embedded = w.IsSqlite;
             var duplicate = embedded
                 ? await nearby.FindAsync(w, category.Code, request.Lon.Value, request.Lat.Value, now, token)
                 : await ReportCase.FindDuplicateAsync(w, category.Code, request.Lon.Value, request.Lat.Value, now, settings, token);
@@ -151,12 +157,12 @@ public sealed class CaseIntake(
             if (duplicate is not null)
             {
                 duplicate.Link(actor, now, description!, photos);
-                audit.Record("cases.link", "case:" + duplicate.Id, new { duplicate.Id, request = Redacted(request) }, $"report joined to case {duplicate.Id}");
+                audit.RecordDigest("cases.link", "case:" + duplicate.Id, linkDigest, $"report joined to case {duplicate.Id}");
                 saved = duplicate;
             }
             else
             {
-                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, photos);
+                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, photos, trackingCode);
                 saved.Id = await CaseIds.NextAsync(w, token);
                 saved.Area = area;
                 saved.RoutedUnitCode = unit?.Code;
@@ -167,7 +173,7 @@ public sealed class CaseIntake(
                 {
                     nearby.Add(saved);
                 }
-                audit.Record("cases.report", "case:" + saved.Id, new { saved.Id, request = Redacted(request), unit = unit?.Code }, $"{category.Code} at {location.Grid.Code}");
+                audit.RecordDigest("cases.report", "case:" + saved.Id, reportDigest, $"{category.Code} at {location.Grid.Code}");
             }
 
             if (key.Length > 0)
