@@ -137,7 +137,7 @@ public sealed class CaseIntake(
         var redacted = Redacted(request);
         var reportDigest = AuditChain.DigestOf(new { request = redacted, unit = unit?.Code });
         var linkDigest = AuditChain.DigestOf(new { request = redacted });
-        var trackingCode = Case.NewTrackingCode();
+        string? trackingCode = Case.NewTrackingCode();
         // Saved with the other reports waiting beside it, in one save: the work reads all it needs again if it runs twice.
         var (c, linked) = await writes.WriteTogetherAsync(async (w, token) =>
         {
@@ -162,7 +162,10 @@ public sealed class CaseIntake(
             }
             else
             {
-                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, photos, trackingCode);
+                // The first run takes the code made above; a run again (its group's save failed, perhaps on a code
+                // already taken) draws a new one.
+                var code = Interlocked.Exchange(ref trackingCode, null) ?? Case.NewTrackingCode();
+                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, photos, code);
                 saved.Id = await CaseIds.NextAsync(w, token);
                 saved.Area = area;
                 saved.RoutedUnitCode = unit?.Code;
