@@ -317,9 +317,8 @@ public sealed class WriteQueue(
             }
 
             flushRunning = true;
+            flusher = Task.Run(() => FlushWhileWaiting(wal));
         }
-
-        flusher = Task.Run(() => FlushWhileWaiting(wal));
     }
 
     private void FlushWhileWaiting(string wal)
