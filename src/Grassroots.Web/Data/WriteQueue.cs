@@ -83,7 +83,7 @@ public sealed class WriteQueue(
     {
         public Histogram<int> BatchSize { get; } = meter.CreateHistogram<int>("grassroots.writes.batch.size", "{write}", "Writes committed in one transaction of the writer");
 
-        public Histogram<double> BatchTime { get; } = meter.CreateHistogram<double>("grassroots.writes.batch.duration", "ms", "The writer's turn: from opening its transaction to the commit on disk");
+        public Histogram<double> BatchTime { get; } = meter.CreateHistogram<double>("grassroots.writes.batch.duration", "ms", "The writer's turn: from opening its transaction to its commit (on disk, unless the WAL is flushed beside the writer)");
 
         public Counter<double> BusyTime { get; } = meter.CreateCounter<double>("grassroots.writes.busy", "ms", "Time the writer spent in its turns; per second of wall time, how busy it is");
 
@@ -510,7 +510,12 @@ public sealed class WriteQueue(
 
         if (walPath is { } wal)
         {
-            AnswerWhenFlushed(succeeded, wal);
+            // A turn whose writes all failed has nothing to answer after a flush: they were answered already.
+            if (succeeded.Count > 0)
+            {
+                AnswerWhenFlushed(succeeded, wal);
+            }
+
             return;
         }
 

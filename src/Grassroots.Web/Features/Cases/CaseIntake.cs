@@ -133,10 +133,10 @@ public sealed class CaseIntake(
 
         var settings = options.Value;
         // What the writer's turn needs and does not depend on the database, computed here on the request's thread: the
-        // audit entries' digests (the case's id is in the entry's target, which the chain hashes) and a tracking code.
+        // new case's audit digest (its id is in the entry's target, which the chain hashes) and a tracking code. A report
+        // that joins a case, the rare one, has its digest made in the turn.
         var redacted = Redacted(request);
         var reportDigest = AuditChain.DigestOf(new { request = redacted, unit = unit?.Code });
-        var linkDigest = AuditChain.DigestOf(new { request = redacted });
         string? trackingCode = Case.NewTrackingCode();
         // Saved with the other reports waiting beside it, in one save: the work reads all it needs again if it runs twice.
         var (c, linked) = await writes.WriteTogetherAsync(async (w, token) =>
@@ -157,7 +157,7 @@ public sealed class CaseIntake(
             if (duplicate is not null)
             {
                 duplicate.Link(actor, now, description!, photos);
-                audit.RecordDigest("cases.link", "case:" + duplicate.Id, linkDigest, $"report joined to case {duplicate.Id}");
+                audit.Record("cases.link", "case:" + duplicate.Id, new { request = redacted }, $"report joined to case {duplicate.Id}");
                 saved = duplicate;
             }
             else
