@@ -18,10 +18,19 @@ public sealed class WriteQueueOptions
     public int SqliteCacheKiB { get; set; } = 32_768;
 
     /// <summary>
-    /// SQLite: the writer never checkpoints the WAL itself; at most this often after it commits, a checkpoint on a
-    /// connection of its own copies the committed pages back into the database file, beside the writer.
+    /// SQLite: at most this often after the writer commits, a checkpoint on a connection of its own copies the committed
+    /// pages back into the database file, beside the writer (which copies only what that leaves of a large WAL, see
+    /// <see cref="SqliteWalCatchUpKiB"/>).
     /// </summary>
     public int SqliteCheckpointMs { get; set; } = 1000;
+
+    /// <summary>
+    /// SQLite: when a checkpoint beside the writer finds the WAL larger than this many KiB, the writer copies what that
+    /// checkpoint left behind itself, before its next turn, so that its next commit starts the WAL again from its
+    /// beginning. The WAL starts again only at a commit that finds all of it copied: without this, a writer that never
+    /// pauses lets the WAL grow by every commit for as long as the load lasts. Zero: never (the WAL is left to grow).
+    /// </summary>
+    public int SqliteWalCatchUpKiB { get; set; } = 16_384;
 
     /// <summary>
     /// SQLite in WAL mode: the writer commits without waiting for the disk (<c>synchronous=NORMAL</c>) and begins its
@@ -90,6 +99,8 @@ public sealed class WriteQueue(
         public Histogram<double> CommitTime { get; } = meter.CreateHistogram<double>("grassroots.writes.commit.duration", "ms", "The commit alone, its flush to disk included unless the WAL is flushed beside the writer");
 
         public Histogram<double> FlushTime { get; } = meter.CreateHistogram<double>("grassroots.writes.flush.duration", "ms", "SQLite, flushed beside the writer: one sync of the WAL, which answers every write committed before it");
+
+        public Histogram<double> CatchUpTime { get; } = meter.CreateHistogram<double>("grassroots.writes.checkpoint.catch_up.duration", "ms", "SQLite: the writer copying the rest of the WAL after a checkpoint beside it, so that the WAL starts again");
     }
 
     // SQLite: the writer keeps one connection for its lifetime, so its page cache (the hot ends of every index) stays
@@ -114,6 +125,9 @@ public sealed class WriteQueue(
     private bool checkpointWanted;
     private bool checkpointRunning;
     private long checkpointStarted;
+
+    // SQLite: set by a checkpoint that left a large part of the WAL behind; the writer copies the rest before its next turn.
+    private volatile bool catchUpWanted;
 
     /// <summary>The number of the writer's current (or last) transaction: it changes whenever the writer begins one.</summary>
     public long Transaction => Interlocked.Read(ref transaction);
@@ -278,7 +292,23 @@ public sealed class WriteQueue(
                 await connection.OpenAsync();
                 await using var command = connection.CreateCommand();
                 command.CommandText = "PRAGMA busy_timeout=5000; PRAGMA wal_checkpoint(PASSIVE)";
-                await command.ExecuteNonQueryAsync();
+                var (_, walFrames, _) = await ReadCheckpointAsync(command, CancellationToken.None);
+                // The WAL starts again only at a commit that finds all of it copied. A writer that kept committing while
+                // this ran has left frames behind, and the WAL grows until the writer copies them itself.
+                command.CommandText = "PRAGMA page_size";
+                var pageBytes = Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+                if (options.Value.SqliteWalCatchUpKiB > 0 && walFrames * pageBytes > options.Value.SqliteWalCatchUpKiB * 1024L)
+                {
+                    // SQLite syncs the database file only after a checkpoint that copied the whole WAL, here the
+                    // writer's. The pages copied above are synced now, beside the writer, so that its sync is short.
+                    if (!string.IsNullOrEmpty(connection.DataSource))
+                    {
+                        flushes.Flush(connection.DataSource);
+                    }
+
+                    catchUpWanted = true;
+                }
+
                 failures = 0;
             }
             catch (Exception e) when (++failures <= 3)
@@ -296,6 +326,40 @@ public sealed class WriteQueue(
                 failures = 0;
             }
         }
+    }
+
+    /// <summary>
+    /// SQLite: the writer copies what the last checkpoint beside it left in the WAL, between two of its turns. No write
+    /// can come between this copy and the writer's next commit, so that commit finds the whole WAL copied and starts it
+    /// again from the beginning (unless a reader still reads an older snapshot from it: then a later turn tries again).
+    /// A passive checkpoint never waits: if the one beside the writer is still running, this returns at once.
+    /// </summary>
+    private async Task CatchUpAsync(Microsoft.Data.Sqlite.SqliteConnection connection, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        var (busy, _, _) = await ReadCheckpointAsync(command, ct);
+        if (!busy)
+        {
+            catchUpWanted = false;
+            measure.CatchUpTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>The row <c>PRAGMA wal_checkpoint</c> answers: whether it was blocked, the WAL's frames, the frames copied.</summary>
+    private static async Task<(bool Busy, long WalFrames, long Copied)> ReadCheckpointAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (!reader.HasRows || reader.FieldCount < 3)
+        {
+            if (!await reader.NextResultAsync(ct))
+            {
+                return (true, 0, 0);
+            }
+        }
+
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2)) : (true, 0, 0);
     }
 
     /// <summary>Saves a group's changes: on SQLite the added rows through the prepared inserts, the rest through EF.</summary>
@@ -381,6 +445,11 @@ public sealed class WriteQueue(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             await UseWriterConnectionAsync(db, stoppingToken);
+            if (catchUpWanted && sqlite is not null)
+            {
+                await CatchUpAsync(sqlite, stoppingToken);
+            }
+
             await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);
             Interlocked.Increment(ref this.transaction);
             var group = new List<Job>();

@@ -282,13 +282,13 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         }
     }
 
-    private async Task<(WriteQueue Queue, ServiceProvider Provider)> StartQueueAsync(FileFlush flush, bool beside = true)
+    private async Task<(WriteQueue Queue, ServiceProvider Provider)> StartQueueAsync(FileFlush flush, bool beside = true, WriteQueueOptions? settings = null)
     {
         var services = new ServiceCollection();
         services.AddDbContext<AppDbContext>(o => o.UseSqlite($"Data Source={file};Pooling=False", m => m.MigrationsAssembly("Grassroots.Migrations.Sqlite")).AddInterceptors(chain));
         var provider = services.AddMetrics().BuildServiceProvider();
         var queue = new WriteQueue(
-            provider.GetRequiredService<IServiceScopeFactory>(), Microsoft.Extensions.Options.Options.Create(new WriteQueueOptions { SqliteFlushBeside = beside }), chain,
+            provider.GetRequiredService<IServiceScopeFactory>(), Microsoft.Extensions.Options.Options.Create(settings ?? new WriteQueueOptions { SqliteFlushBeside = beside }), chain,
             NullLogger<WriteQueue>.Instance, provider.GetRequiredService<IMeterFactory>(), flush);
         await queue.StartAsync(Ct);
         return (queue, provider);
@@ -366,6 +366,70 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         {
             Assert.Equal(1, await RecordAsync(queue, 1));
             Assert.Empty(flush.Calls);
+        }
+        finally
+        {
+            await queue.StopAsync(CancellationToken.None);
+            queue.Dispose();
+        }
+    }
+
+    /// <summary>A flush that notes every file it syncs.</summary>
+    private sealed class NotedFlush : FileFlush
+    {
+        public ConcurrentQueue<string> Paths { get; } = new();
+
+        public override void Flush(string path)
+        {
+            base.Flush(path);
+            Paths.Enqueue(path);
+        }
+    }
+
+    /// <summary>The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts again from its beginning.</summary>
+    private uint WalRestarts()
+    {
+        using var wal = new FileStream(file + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> header = stackalloc byte[16];
+        wal.ReadExactly(header);
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TheWalStartsAgain_WhileTheWriterNeverPauses_TheWriterCatchingUpAfterTheDatabaseFileIsSynced(bool catchUp)
+    {
+        // One write a turn and thousands waiting: the writer commits back to back, so a checkpoint beside it nearly
+        // always sees more frames arrive before it ends; the writer's catch-up lets the WAL start again.
+        var flush = new NotedFlush();
+        var (queue, provider) = await StartQueueAsync(flush, settings: new WriteQueueOptions
+        {
+            MaxBatch = 1,
+            SqliteCheckpointMs = 20,
+            SqliteWalCatchUpKiB = catchUp ? 64 : 0,
+        });
+        await using var _ = provider;
+        try
+        {
+            await RecordAsync(queue, 0);
+            var first = WalRestarts();
+            var written = await Task.WhenAll(Enumerable.Range(1, 3_000).Select(i => RecordAsync(queue, i)));
+            Assert.Equal(Enumerable.Range(1, 3_000), written);
+            Assert.Equal(3_001L, await CountAsync("test.flush"));
+            var restarts = WalRestarts() - first;
+            if (catchUp)
+            {
+                Assert.True(restarts > 0, "the WAL never started again");
+
+                // The database file is synced beside the writer before it catches up, not only the WAL.
+                Assert.Contains(Path.GetFullPath(file), flush.Paths);
+            }
+            else
+            {
+                // Left to the checkpoints beside it alone (which may still find a moment between two commits).
+                Assert.DoesNotContain(Path.GetFullPath(file), flush.Paths);
+            }
         }
         finally
         {
