@@ -546,9 +546,7 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex("CaseId", "Seq")
                         .IsUnique();
 
-                    b.HasIndex("Kind", "FinishedAt");
-
-                    b.HasIndex("Unit", "FinishedAt");
+                    b.HasIndex(new[] { "FinishedAt", "CaseId", "Seq", "Kind" }, "IX_case_steps_finished");
 
                     b.ToTable("case_steps", (string)null);
                 });

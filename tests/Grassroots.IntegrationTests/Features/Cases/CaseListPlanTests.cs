@@ -142,6 +142,31 @@ public sealed class CaseListPlanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheOpen311UpdatesFeed_WalksTheStepsByFinishTime_InPageOrder_WithoutASort()
+    {
+        var client = await app.AdminClientAsync();
+        app.Commands.Clear();
+        var feed = await (await client.GetAsync("/open311/v2/servicerequestupdates.json?start_date=2026-03-02T00:00:00%2B08:00&end_date=2026-03-03T00:00:00%2B08:00&page_size=5", Ct)).JsonAsync(HttpStatusCode.OK);
+        var times = feed.EnumerateArray().Select(u => u.GetProperty("updated_datetime").GetDateTimeOffset()).ToList();
+        Assert.Equal(5, times.Count);
+        Assert.Equal(times.Order(), times);
+
+        // A page is the window's steps walked in the feed's order and stopped at the page, the kind tested in the index.
+        var page = Assert.Single(app.Commands, c => Regex.IsMatch(c.Sql, "ORDER BY \"?\\w+\"?\\.\"FinishedAt\""));
+        var plan = await PlanAsync(page);
+        if (app.Database.Provider == "Sqlite")
+        {
+            Assert.True(plan.Any(p => p.Contains("USING INDEX IX_case_steps_finished (FinishedAt>? AND FinishedAt<?)", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {page.Sql}");
+            Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.True(plan.Any(p => p.Contains("Index Scan using \"IX_case_steps_finished\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {page.Sql}");
+            Assert.DoesNotContain(plan, p => p.Contains("Sort", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task AListOfAllStates_IsNotLimitedToRunningCases()
     {
         var client = await app.AdminClientAsync();

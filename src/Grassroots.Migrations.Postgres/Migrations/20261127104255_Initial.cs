@@ -739,14 +739,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_case_steps_Kind_FinishedAt",
+                name: "IX_case_steps_finished",
                 table: "case_steps",
-                columns: new[] { "Kind", "FinishedAt" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_case_steps_Unit_FinishedAt",
-                table: "case_steps",
-                columns: new[] { "Unit", "FinishedAt" });
+                columns: new[] { "FinishedAt", "CaseId", "Seq", "Kind" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_CategoryCode_Lat",
