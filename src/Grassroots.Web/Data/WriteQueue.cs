@@ -42,14 +42,52 @@ public sealed class WriteQueueOptions
 }
 
 /// <summary>Makes what has been written to a file durable: fsync on Linux, FlushFileBuffers on Windows.</summary>
-public class FileFlush
+public class FileFlush : IDisposable
 {
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, FileStream> kept = [];
+
+    /// <summary>A file SQLite holds no lock on (the WAL: WAL mode locks the -shm file), opened for the flush and closed.</summary>
     public virtual void Flush(string path)
     {
-        // Opened for writing because .NET flushes only a stream it may write; nothing is written through it. No
-        // SQLite lock lives on the WAL file (WAL mode locks the -shm file), so closing this handle releases none.
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        // Opened for writing because .NET flushes only a stream it may write; nothing is written through it.
+        using var file = Open(path);
         file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>
+    /// The database file, which SQLite's connections hold POSIX locks on. Closing any handle of a file drops every such
+    /// lock the process holds on it, so this handle is opened once and closed only when the server stops.
+    /// </summary>
+    public virtual void FlushDatabase(string path)
+    {
+        lock (gate)
+        {
+            if (!kept.TryGetValue(path, out var file))
+            {
+                kept[path] = file = Open(path);
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+    }
+
+    private static FileStream Open(string path) =>
+        new(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            foreach (var file in kept.Values)
+            {
+                file.Dispose();
+            }
+
+            kept.Clear();
+        }
+
+        GC.SuppressFinalize(this);
     }
 }
 
@@ -303,7 +341,7 @@ public sealed class WriteQueue(
                     // writer's. The pages copied above are synced now, beside the writer, so that its sync is short.
                     if (!string.IsNullOrEmpty(connection.DataSource))
                     {
-                        flushes.Flush(connection.DataSource);
+                        flushes.FlushDatabase(connection.DataSource);
                     }
 
                     catchUpWanted = true;
@@ -447,7 +485,17 @@ public sealed class WriteQueue(
             await UseWriterConnectionAsync(db, stoppingToken);
             if (catchUpWanted && sqlite is not null)
             {
-                await CatchUpAsync(sqlite, stoppingToken);
+                try
+                {
+                    await CatchUpAsync(sqlite, stoppingToken);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    // Nothing is lost and the writes waiting are not failed for it: the WAL only goes on growing until
+                    // the next checkpoint beside the writer asks again.
+                    catchUpWanted = false;
+                    logger.LogWarning(e, "The writer could not copy the rest of the WAL; it tries again after the next checkpoint");
+                }
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(stoppingToken);

@@ -384,6 +384,12 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
             base.Flush(path);
             Paths.Enqueue(path);
         }
+
+        public override void FlushDatabase(string path)
+        {
+            base.FlushDatabase(path);
+            Paths.Enqueue(path);
+        }
     }
 
     /// <summary>The WAL header's checkpoint sequence number: SQLite adds one each time the WAL starts again from its beginning.</summary>
@@ -402,7 +408,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     {
         // One write a turn and thousands waiting: the writer commits back to back, so a checkpoint beside it nearly
         // always sees more frames arrive before it ends; the writer's catch-up lets the WAL start again.
-        var flush = new NotedFlush();
+        using var flush = new NotedFlush();
         var (queue, provider) = await StartQueueAsync(flush, settings: new WriteQueueOptions
         {
             MaxBatch = 1,
