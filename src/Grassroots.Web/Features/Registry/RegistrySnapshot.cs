@@ -56,6 +56,25 @@ public sealed class RegistrySnapshot
 
     public GridIndex Index => index;
 
+    /// <summary>A current grid by its code, or null: a binary search of <see cref="Grids"/>, kept in ordinal code order.</summary>
+    public GridInfo? Grid(string code)
+    {
+        var (lo, hi) = (0, Grids.Length - 1);
+        while (lo <= hi)
+        {
+            var mid = lo + ((hi - lo) >> 1);
+            var order = string.CompareOrdinal(Grids[mid].Code, code);
+            if (order == 0)
+            {
+                return Grids[mid];
+            }
+
+            (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
+        }
+
+        return null;
+    }
+
     public RegionInfo? Region(string code) => regions.GetValueOrDefault(code);
 
     public static async Task<RegistrySnapshot> LoadAsync(AppDbContext db, CancellationToken cancellationToken = default)

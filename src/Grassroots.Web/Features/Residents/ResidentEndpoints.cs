@@ -111,7 +111,8 @@ public static class ResidentEndpoints
 
     internal static PublicPlaceDto? PlaceOf(RegistrySnapshot snapshot, string gridCode)
     {
-        var grid = snapshot.Grids.FirstOrDefault(g => g.Code == gridCode);
+        // Found by code, not read through: Open311 asks this for each of up to 1,000 requests a page.
+        var grid = snapshot.Grid(gridCode);
         var community = grid is null ? null : snapshot.Region(grid.CommunityCode);
         var street = community?.ParentCode is { } s ? snapshot.Region(s) : null;
         var district = street?.ParentCode is { } d ? snapshot.Region(d) : null;

@@ -185,6 +185,17 @@ public class ReportCaseTests(IntakeApp app) : IClassFixture<IntakeApp>
         var response = await (await app.ClientAsync("lx.grid")).PostAsJsonAsync("/api/cases", Report("S0101", p.X, p.Y), Ct);
         await response.ProblemAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public void EveryCurrentGrid_IsFoundByItsCode_AndNoOtherCodeIs()
+    {
+        var snapshot = app.Services.GetRequiredService<RegistryCache>().Current;
+        Assert.NotEmpty(snapshot.Grids);
+        Assert.All(snapshot.Grids, g => Assert.Same(g, snapshot.Grid(g.Code)));
+        Assert.Null(snapshot.Grid(""));
+        Assert.Null(snapshot.Grid(snapshot.Grids[0].Code + "0"));
+        Assert.Null(snapshot.Grid("999999999999999"));
+    }
 }
 
 public class ReportCaseDictionaryTests
