@@ -6,7 +6,8 @@
 #        WARMUP=15 seconds of unmeasured requests before each run;
 #        TRACE=/tmp/intake also samples the server for 10 s of each run with dotnet-trace, into /tmp/intake.LABEL.C.nettrace;
 #        SERVER_ARGS adds settings (--WriteQueue:SqliteFlushBeside=false);
-#        PERF=/tmp/intake records it with perf into /tmp/intake.LABEL.C.data (with DOTNET_PerfMapEnabled=1 for the JIT's symbols))
+#        PERF=/tmp/intake records it with perf into /tmp/intake.LABEL.C.data (with DOTNET_PerfMapEnabled=1 for the JIT's symbols;
+#        PERF_ARGS="-F 999 --call-graph dwarf" walks native frames that keep no frame pointer, SQLite's))
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -86,7 +87,7 @@ run_on() {
             (sleep "$((WARMUP + 3))"; "${DOTNET_TRACE:-dotnet-trace}" collect -p "$SERVER_PID" --duration 00:00:00:10 -o "$TRACE.$label.$c.nettrace" >/dev/null 2>&1) &
         fi
         if [ -n "${PERF:-}" ]; then
-            (sleep "$((WARMUP + 3))"; perf record -F 999 -g -p "$SERVER_PID" -o "$PERF.$label.$c.data" -- sleep 10 >/dev/null 2>&1) &
+            (sleep "$((WARMUP + 3))"; perf record ${PERF_ARGS:--F 999 -g} -p "$SERVER_PID" -o "$PERF.$label.$c.data" -- sleep 10 >/dev/null 2>&1) &
         fi
         dotnet "$DRIVER" --url "$BASE/api/cases" --body "$WORK/bodies-$c.jsonl" -c "$c" -d "$SECONDS_PER_RUN" --warmup "$WARMUP" --header "$auth" --server-pid "$SERVER_PID" || true
         echo

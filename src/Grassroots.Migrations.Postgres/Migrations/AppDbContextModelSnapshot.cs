@@ -460,14 +460,14 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex(new[] { "CommunityCode", "ReportedAt", "Id", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits" }, "IX_cases_community");
 
-                    b.HasIndex(new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" }, "IX_cases_running")
-                        .HasFilter("\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");
+                    b.HasIndex(new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt" }, "IX_cases_running")
+                        .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL");
 
-                    b.HasIndex(new[] { "DistrictCode", "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" }, "IX_cases_running_district")
-                        .HasFilter("\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");
+                    b.HasIndex(new[] { "DistrictCode", "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt" }, "IX_cases_running_district")
+                        .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL");
 
                     b.HasIndex(new[] { "StageDeadline" }, "IX_cases_sweep")
-                        .HasFilter("\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified') AND \"Supervision\" <> 'Red'");
+                        .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"Supervision\" <> 'Red'");
 
                     b.ToTable("cases", (string)null);
                 });

@@ -776,20 +776,20 @@ namespace Grassroots.Migrations.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_cases_running",
                 table: "cases",
-                columns: new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" },
-                filter: "\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");
+                columns: new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt" },
+                filter: "\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_running_district",
                 table: "cases",
-                columns: new[] { "DistrictCode", "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode" },
-                filter: "\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified')");
+                columns: new[] { "DistrictCode", "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt" },
+                filter: "\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_sweep",
                 table: "cases",
                 column: "StageDeadline",
-                filter: "\"Status\" IN ('Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified') AND \"Supervision\" <> 'Red'");
+                filter: "\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"Supervision\" <> 'Red'");
 
             migrationBuilder.CreateIndex(
                 name: "IX_cases_TrackingCode",
