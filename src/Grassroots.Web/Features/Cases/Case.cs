@@ -53,7 +53,11 @@ public sealed class Case : IGridAndUnitScoped
     /// <summary>Where a parked case returns to when it is resumed.</summary>
     public CaseStatus? ParkedFrom { get; set; }
 
-    /// <summary>When the case was parked: its clock stopped there.</summary>
+    /// <summary>
+    /// When the case was parked: its clock stopped there. Set exactly while the case is parked (only <see cref="Park"/>
+    /// enters that state and only <see cref="Resume"/> leaves it), which the running-case indexes rely on
+    /// (<see cref="CaseLabels.RunningSql"/>).
+    /// </summary>
     public DateTime? ParkedAt { get; set; }
 
     /// <summary>会办: the units cooperating with the owner, "|A|B|", and those whose task is not done yet.</summary>

@@ -1,3 +1,6 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+
 namespace Grassroots.Web.Features.Cases;
 
 /// <summary>The states of a case: 上报 → 受理 → 立案 | 作废 → 派遣 → 处置中 → 已反馈 → 核查 → 结案; 挂账 stops the clock.</summary>
@@ -115,13 +118,22 @@ public static class CaseLabels
     /// <summary>Whether the stage clock runs: open and not parked. Only these cases are coloured, overdue or swept.</summary>
     public static bool IsRunning(this CaseStatus status) => status.IsOpen() && status != CaseStatus.Parked;
 
-    /// <summary>
-    /// The running states in declaration order. Queries name them with <c>EF.Constant(Running).Contains(c.Status)</c>,
-    /// which both databases render as the <see cref="RunningSql"/> that the running-case indexes are filtered by: SQLite
-    /// uses a partial index only for a query that carries its WHERE term as written.
-    /// </summary>
-    public static readonly CaseStatus[] Running = [.. Enum.GetValues<CaseStatus>().Where(IsRunning)];
+    /// <summary>The states that end a case (voided, closed), in declaration order.</summary>
+    public static readonly CaseStatus[] Ended = [.. Enum.GetValues<CaseStatus>().Where(s => !s.IsOpen())];
 
-    /// <summary>The filter of the partial indexes over running cases (the status is stored by name).</summary>
-    public static readonly string RunningSql = "\"Status\" IN (" + string.Join(", ", Running.Select(s => $"'{s}'")) + ")";
+    /// <summary>
+    /// The filter of the partial indexes over running cases (the status is stored by name): not ended, and not parked,
+    /// which a case is exactly while <see cref="Case.ParkedAt"/> is set. Not an <c>IN</c> list of the running states nor a
+    /// <c>NOT IN</c> of the three stopped ones: SQLite looks a value up in a list of more than two by building a temporary
+    /// table, and it evaluates the filter of every partial index on every insert and every update of a case, three
+    /// indexes at a time, in the single writer's turn. EF writes <c>&lt;&gt;</c> terms on one column as one <c>NOT IN</c>,
+    /// so the parked state is told by its own column.
+    /// </summary>
+    public static readonly string RunningSql = "\"Status\" NOT IN (" + string.Join(", ", Ended.Select(s => $"'{s}'")) + ") AND \"ParkedAt\" IS NULL";
+
+    /// <summary>
+    /// <see cref="IsRunning"/> as a query's WHERE, which EF writes as <see cref="RunningSql"/>: SQLite uses a partial
+    /// index only for a query that carries each term of its filter as written.
+    /// </summary>
+    public static readonly Expression<Func<Case, bool>> RunningRow = c => !EF.Constant(Ended).Contains(c.Status) && c.ParkedAt == null;
 }

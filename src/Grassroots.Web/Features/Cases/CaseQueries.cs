@@ -143,7 +143,7 @@ public static class CaseQueries
         var runningOnly = wantedLight is not null || overdue == true || (statuses.Count > 0 && statuses.All(s => s.IsRunning()));
         if (runningOnly)
         {
-            query = query.Where(c => EF.Constant(CaseLabels.Running).Contains(c.Status));
+            query = query.Where(CaseLabels.RunningRow);
         }
 
         // A subtree is read by its level's code, indexed with the report time, so its newest page is a range read in
@@ -177,7 +177,7 @@ public static class CaseQueries
         {
             query = late
                 ? query.Where(c => c.StageDeadline != null && c.StageDeadline < now)
-                : query.Where(c => !(EF.Constant(CaseLabels.Running).Contains(c.Status) && c.StageDeadline < now));
+                : query.Where(c => EF.Constant(CaseLabels.Ended).Contains(c.Status) || c.ParkedAt != null || !(c.StageDeadline < now));
         }
 
         if (wantedLight is { } lit)

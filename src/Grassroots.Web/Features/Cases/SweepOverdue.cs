@@ -44,7 +44,8 @@ public sealed class SweepOverdue(WriteQueue writes, CalendarCache calendars, Tim
         {
             var now = clock.GetUtcNow().UtcDateTime;
             var due = await db.Set<Case>()
-                .Where(c => EF.Constant(CaseLabels.Running).Contains(c.Status) && c.StageDeadline < now && c.Supervision != SupervisionLevel.Red)
+                .Where(CaseLabels.RunningRow)
+                .Where(c => c.StageDeadline < now && c.Supervision != SupervisionLevel.Red)
                 .OrderBy(c => c.StageDeadline)
                 .Take(settings.BatchSize)
                 .ToListAsync(ct);
