@@ -31,11 +31,19 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
     private readonly Dictionary<(IEntityType Type, bool WithKey), Insert> inserts = [];
 
     /// <summary>
-    /// Saves the context's changes: the added rows of <see cref="Tables"/> through the prepared inserts, the rest
-    /// through EF. A save that adds or removes rows of any other table is left to EF whole, so rows always reach
-    /// the database after the rows they refer to.
+    /// Saves the context's changes and stops tracking every entity (<see cref="ChangeTracker.Clear"/>), as the writer
+    /// does after each save: the added rows of <see cref="Tables"/> through the prepared inserts, the rest through EF.
+    /// A save that adds or removes rows of any other table is left to EF whole, so rows always reach the database after
+    /// the rows they refer to. The entities keep the keys the database gave them.
     /// </summary>
-    public async Task<int> SaveChangesAsync(AppDbContext db, CancellationToken ct)
+    public async Task<int> SaveAndClearAsync(AppDbContext db, CancellationToken ct)
+    {
+        var saved = await SaveAsync(db, ct);
+        db.ChangeTracker.Clear();
+        return saved;
+    }
+
+    private async Task<int> SaveAsync(AppDbContext db, CancellationToken ct)
     {
         var tracker = db.ChangeTracker;
         tracker.DetectChanges();
@@ -104,13 +112,19 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 }
             }
 
+            if (!changed)
+            {
+                // Nothing but new rows (a report that opened a case): EF has nothing left to save, and the context is
+                // cleared next. Marking each row saved first would cost EF a state change with its fix-ups for every one.
+                return added.Count;
+            }
+
             foreach (var entry in added)
             {
                 entry.State = EntityState.Unchanged;
             }
         }
 
-        // Nothing but new rows (a report that opened a case): EF has nothing left to save.
         return added.Count + (changed ? await db.SaveChangesAsync(ct) : 0);
     }
 

@@ -400,9 +400,12 @@ public sealed class WriteQueue(
         return await reader.ReadAsync(ct) ? (reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2)) : (true, 0, 0);
     }
 
-    /// <summary>Saves a group's changes: on SQLite the added rows through the prepared inserts, the rest through EF.</summary>
+    /// <summary>
+    /// Saves a group's changes: on SQLite the added rows through the prepared inserts, the rest through EF. On SQLite
+    /// the context is left empty; the writer clears it after every save anyway.
+    /// </summary>
     private Task<int> SaveAsync(AppDbContext db, CancellationToken ct) =>
-        inserts is not null ? inserts.SaveChangesAsync(db, ct) : db.SaveChangesAsync(ct);
+        inserts is not null ? inserts.SaveAndClearAsync(db, ct) : db.SaveChangesAsync(ct);
 
     /// <summary>
     /// Hands committed writes to the flusher, starting it if it is not running. It syncs the WAL, answers the writes
