@@ -1,6 +1,8 @@
 using Grassroots.Data;
 using Grassroots.Web.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Grassroots.Web.Features.Cases;
@@ -112,21 +114,53 @@ public sealed class DuplicateIndex(IOptions<IntakeOptions> options, WriteQueue w
             from = lastId;
         }
 
-        var cases = db.Set<Case>().IgnoreQueryFilters().AsNoTracking();
-        var query = from < 0 ? cases.Where(c => c.ReportedAt >= since) : cases.Where(c => c.Id > from);
-        var rows = await query.Select(c => new { c.Id, c.CategoryCode, c.Lon, c.Lat, c.ReportedAt }).ToListAsync(ct);
-        var highest = from < 0 ? await cases.MaxAsync(c => (long?)c.Id, ct) ?? 0 : from;
+        List<(long Id, string Category, double Lon, double Lat, DateTime ReportedAt)> rows;
+        long highest;
+        if (from < 0)
+        {
+            var cases = db.Set<Case>().IgnoreQueryFilters().AsNoTracking();
+            rows = [.. (await cases.Where(c => c.ReportedAt >= since).Select(c => new { c.Id, c.CategoryCode, c.Lon, c.Lat, c.ReportedAt }).ToListAsync(ct))
+                .Select(r => (r.Id, r.CategoryCode, r.Lon, r.Lat, r.ReportedAt))];
+            highest = await cases.MaxAsync(c => (long?)c.Id, ct) ?? 0;
+        }
+        else
+        {
+            rows = SavedAfter(db, from);
+            highest = from;
+        }
+
         lock (gate)
         {
             foreach (var r in rows.OrderBy(r => r.ReportedAt))
             {
-                Put(r.Id, r.CategoryCode, r.Lon, r.Lat, r.ReportedAt);
+                Put(r.Id, r.Category, r.Lon, r.Lat, r.ReportedAt);
                 highest = Math.Max(highest, r.Id);
             }
 
             lastId = highest;
             refreshedIn = transaction;
         }
+    }
+
+    /// <summary>
+    /// The cases saved since the last refresh: at the start of every writer transaction, mostly the reports of the turn
+    /// before, read back. A plain command on the writer's connection: EF's query pipeline cost more than the read.
+    /// </summary>
+    private static List<(long Id, string Category, double Lon, double Lat, DateTime ReportedAt)> SavedAfter(AppDbContext db, long from)
+    {
+        using var command = (SqliteCommand)db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = "SELECT \"Id\", \"CategoryCode\", \"Lon\", \"Lat\", \"ReportedAt\" FROM \"cases\" WHERE \"Id\" > $from";
+        command.Parameters.AddWithValue("$from", from);
+        var rows = new List<(long, string, double, double, DateTime)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            // Stored in UTC, as EF's converter reads it back.
+            rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetDouble(2), reader.GetDouble(3), DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc)));
+        }
+
+        return rows;
     }
 
     private void Put(long id, string category, double lon, double lat, DateTime reportedAt)
