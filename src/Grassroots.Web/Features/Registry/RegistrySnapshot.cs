@@ -36,6 +36,7 @@ public sealed record Location(GridInfo Grid, RegionInfo Community, RegionInfo St
 public sealed class RegistrySnapshot
 {
     private readonly GridIndex index;
+    private readonly FrozenDictionary<string, GridInfo> gridsByCode;
     private readonly FrozenDictionary<string, RegionInfo> regions;
     private readonly FrozenDictionary<string, OrgInfo> orgs;
     private readonly FrozenDictionary<string, string> localityOrg;
@@ -46,6 +47,7 @@ public sealed class RegistrySnapshot
     {
         Grids = grids;
         index = new GridIndex(shapes);
+        gridsByCode = grids.ToFrozenDictionary(g => g.Code, StringComparer.Ordinal);
         this.regions = regions.ToFrozenDictionary(r => r.Code, StringComparer.Ordinal);
         this.orgs = orgs.ToFrozenDictionary(o => o.Code, StringComparer.Ordinal);
         this.localityOrg = localityOrg.ToFrozenDictionary(StringComparer.Ordinal);
@@ -56,24 +58,8 @@ public sealed class RegistrySnapshot
 
     public GridIndex Index => index;
 
-    /// <summary>A current grid by its code, or null: a binary search of <see cref="Grids"/>, kept in ordinal code order.</summary>
-    public GridInfo? Grid(string code)
-    {
-        var (lo, hi) = (0, Grids.Length - 1);
-        while (lo <= hi)
-        {
-            var mid = lo + ((hi - lo) >> 1);
-            var order = string.CompareOrdinal(Grids[mid].Code, code);
-            if (order == 0)
-            {
-                return Grids[mid];
-            }
-
-            (lo, hi) = order < 0 ? (mid + 1, hi) : (lo, mid - 1);
-        }
-
-        return null;
-    }
+    /// <summary>A current grid by its code, or null.</summary>
+    public GridInfo? Grid(string code) => gridsByCode.GetValueOrDefault(code);
 
     public RegionInfo? Region(string code) => regions.GetValueOrDefault(code);
 
