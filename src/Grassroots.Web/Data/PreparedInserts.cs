@@ -19,7 +19,7 @@ namespace Grassroots.Web.Data;
 /// <para>
 /// At a thousand reports a second EF's batches cost more than SQLite's work: a batch is one command of many
 /// statements, each prepared again on every save, and every parameter of the batch is looked up again for each
-/// statement. The rows written are the same as EF's (the columns, value converters and parameter types come
+/// statement. The statements here are SQLite's own, bound by position (see <see cref="Insert"/>). The rows written are the same as EF's (the columns, value converters and parameter types come
 /// from the EF model), which <c>PreparedInsertsTests</c> checks column by column.
 /// </para>
 /// </summary>
@@ -76,8 +76,11 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
 
         if (added.Count > 0)
         {
-            var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-                ?? throw new InvalidOperationException("The writer inserts rows inside its transaction.");
+            if (db.Database.CurrentTransaction is null)
+            {
+                throw new InvalidOperationException("The writer inserts rows inside its transaction.");
+            }
+
             // The changes were detected above: the chain lists its entries without another scan of every entity.
             tracker.AutoDetectChangesEnabled = false;
             try
@@ -108,7 +111,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
 
                 foreach (var entry in rows)
                 {
-                    Write(entry, (SqliteTransaction)transaction);
+                    Write(entry);
                 }
             }
 
@@ -128,7 +131,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         return added.Count + (changed ? await db.SaveChangesAsync(ct) : 0);
     }
 
-    private void Write(EntityEntry entry, SqliteTransaction transaction)
+    private void Write(EntityEntry entry)
     {
         var type = entry.Metadata;
         var key = type.FindPrimaryKey()!.Properties;
@@ -138,30 +141,27 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         var byDatabase = generated is { IsTemporary: true };
         if (!inserts.TryGetValue((type, !byDatabase), out var insert))
         {
-            inserts[(type, !byDatabase)] = insert = new Insert(connection, transaction, type, byDatabase ? key[0] : null);
+            inserts[(type, !byDatabase)] = insert = new Insert(connection, type, byDatabase ? key[0] : null);
         }
 
-        insert.Command.Transaction = transaction;
-        foreach (var (property, parameter, converter) in insert.Columns)
+        insert.Reset();
+        for (var i = 0; i < insert.Columns.Length; i++)
         {
+            var (property, converter) = insert.Columns[i];
             var value = entry.Property(property).CurrentValue;
-            parameter.Value = value is null ? DBNull.Value : (converter is null ? value : converter.ConvertToProvider(value)) ?? DBNull.Value;
+            insert.Bind(i + 1, value is null ? null : converter is null ? value : converter.ConvertToProvider(value));
         }
 
         try
         {
+            insert.Step(connection);
             if (byDatabase)
             {
-                insert.Command.ExecuteNonQuery();
                 // The key SQLite gave the row (its rowid), read from the connection: a RETURNING clause would make SQLite
                 // gather the returned row in a temporary table, opened and dropped again for every row.
                 var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
                 generated!.CurrentValue = Convert.ChangeType(id, generated.Metadata.ClrType, System.Globalization.CultureInfo.InvariantCulture);
                 generated.IsTemporary = false;
-            }
-            else
-            {
-                insert.Command.ExecuteNonQuery();
             }
         }
         catch (SqliteException e)
@@ -175,15 +175,38 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
     {
         foreach (var insert in inserts.Values)
         {
-            insert.Command.Dispose();
+            insert.Dispose();
         }
 
         inserts.Clear();
     }
 
-    private sealed class Insert
+    /// <summary>
+    /// One table's INSERT, prepared on the writer's connection through SQLite's own interface and bound by position.
+    /// Microsoft.Data.Sqlite binds a command's parameters by name: for each of a row's forty-odd values it encodes the
+    /// name and has SQLite look it up among the statement's names, one comparison after another, on every row. The
+    /// values are bound as Microsoft.Data.Sqlite binds them (its <c>SqliteValueBinder</c>), for the kinds of value these
+    /// tables hold; a column of any other kind is refused when the statement is prepared.
+    /// </summary>
+    private sealed class Insert : IDisposable
     {
-        public Insert(SqliteConnection connection, SqliteTransaction transaction, IEntityType type, IProperty? generatedKey)
+        private readonly SQLitePCL.sqlite3_stmt statement;
+        private readonly Kind[] kinds;
+        private byte[] text = new byte[1024];
+
+        /// <summary>How a column's provider value is stored: as Microsoft.Data.Sqlite stores a parameter of that type.</summary>
+        private enum Kind
+        {
+            Integer,
+            Real,
+            Text,
+            Blob,
+            DateTimeText,
+            DateTimeOffsetText,
+            GuidText,
+        }
+
+        public Insert(SqliteConnection connection, IEntityType type, IProperty? generatedKey)
         {
             var table = type.GetTableName() ?? throw new InvalidOperationException($"{type.ClrType.Name} is not mapped to a table.");
             var store = StoreObjectIdentifier.Table(table, type.GetSchema());
@@ -193,9 +216,9 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 throw new InvalidOperationException($"{type.ClrType.Name}.{generatedKey.Name} is generated by the database but is not an integer; its rows are saved by EF.");
             }
 
-            var columns = new List<(IProperty, SqliteParameter, ValueConverter?)>();
-            Command = connection.CreateCommand();
-            Command.Transaction = transaction;
+            var columns = new List<(IProperty, ValueConverter?)>();
+            var kinds = new List<Kind>();
+            using var probe = connection.CreateCommand();
             foreach (var property in type.GetProperties())
             {
                 if (property == generatedKey || property.GetColumnName(store) is null)
@@ -209,21 +232,118 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 }
 
                 var mapping = (RelationalTypeMapping)property.GetTypeMapping();
-                var parameter = (SqliteParameter)mapping.CreateParameter(Command, "@p" + columns.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), null, property.IsNullable);
-                Command.Parameters.Add(parameter);
-                columns.Add((property, parameter, mapping.Converter));
+                // The parameter EF would send, for the storage type its mapping gives it (a Guid as text or as a blob).
+                var parameter = (SqliteParameter)mapping.CreateParameter(probe, "@p", null, property.IsNullable);
+                var provider = mapping.Converter?.ProviderClrType ?? property.ClrType;
+                kinds.Add(KindOf(Nullable.GetUnderlyingType(provider) ?? provider, parameter.SqliteType)
+                    ?? throw new InvalidOperationException($"{type.ClrType.Name}.{property.Name} holds {provider.Name} as {parameter.SqliteType}, which the writer's inserts do not bind; its rows are saved by EF."));
+                columns.Add((property, mapping.Converter));
             }
 
             Columns = [.. columns];
+            this.kinds = [.. kinds];
             var names = string.Join(", ", Columns.Select(c => Quote(c.Property.GetColumnName(store)!)));
-            var values = string.Join(", ", Columns.Select(c => c.Parameter.ParameterName));
-            Command.CommandText = $"INSERT INTO {Quote(table)} ({names}) VALUES ({values})";
-            Command.Prepare();
+            var values = string.Join(", ", Columns.Select((_, i) => "?" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var rc = SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, $"INSERT INTO {Quote(table)} ({names}) VALUES ({values})", out statement);
+            SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         }
 
-        public SqliteCommand Command { get; }
+        public (IProperty Property, ValueConverter? Converter)[] Columns { get; }
 
-        public (IProperty Property, SqliteParameter Parameter, ValueConverter? Converter)[] Columns { get; }
+        private static Kind? KindOf(Type type, SqliteType storage)
+        {
+            if (type.IsEnum)
+            {
+                type = Enum.GetUnderlyingType(type);
+            }
+
+            return type switch
+            {
+                _ when type == typeof(string) => Kind.Text,
+                _ when type == typeof(long) || type == typeof(int) || type == typeof(short) || type == typeof(byte)
+                    || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(uint) || type == typeof(bool) => Kind.Integer,
+                _ when type == typeof(double) || type == typeof(float) => Kind.Real,
+                _ when type == typeof(byte[]) => Kind.Blob,
+                _ when type == typeof(DateTime) && storage != SqliteType.Real => Kind.DateTimeText,
+                _ when type == typeof(DateTimeOffset) && storage != SqliteType.Real => Kind.DateTimeOffsetText,
+                _ when type == typeof(Guid) && storage != SqliteType.Blob => Kind.GuidText,
+                _ => null,
+            };
+        }
+
+        public void Reset() => SQLitePCL.raw.sqlite3_reset(statement);
+
+        /// <summary>Binds the provider value of the column at <paramref name="index"/> (from 1).</summary>
+        public void Bind(int index, object? value)
+        {
+            var rc = value switch
+            {
+                null or DBNull => SQLitePCL.raw.sqlite3_bind_null(statement, index),
+                _ => kinds[index - 1] switch
+                {
+                    Kind.Text => BindText(index, (string)value),
+                    Kind.Integer => SQLitePCL.raw.sqlite3_bind_int64(statement, index, value is bool b ? (b ? 1L : 0L) : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)),
+                    Kind.Real => SQLitePCL.raw.sqlite3_bind_double(statement, index, Real(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture))),
+                    Kind.Blob => SQLitePCL.raw.sqlite3_bind_blob(statement, index, (byte[])value),
+                    Kind.DateTimeText => BindFormatted(index, (DateTime)value, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF"),
+                    Kind.DateTimeOffsetText => BindFormatted(index, (DateTimeOffset)value, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz"),
+                    Kind.GuidText => BindText(index, ((Guid)value).ToString().ToUpperInvariant()),
+                    _ => throw new InvalidOperationException($"No binding for column {index}."),
+                },
+            };
+            if (rc != SQLitePCL.raw.SQLITE_OK)
+            {
+                throw new InvalidOperationException($"SQLite refused the value of column {index}: {rc}.");
+            }
+        }
+
+        /// <summary>
+        /// Text as UTF-8, encoded into a buffer the statement keeps (SQLite copies a bound value): the bytes
+        /// Microsoft.Data.Sqlite sends, without an array of them for every value.
+        /// </summary>
+        private int BindText(int index, string value)
+        {
+            if (value.Length == 0)
+            {
+                // An empty span is a null pointer, which SQLite would store as NULL.
+                return SQLitePCL.raw.sqlite3_bind_text(statement, index, value);
+            }
+
+            var length = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+            if (length > text.Length)
+            {
+                text = new byte[Math.Max(length, text.Length * 2)];
+            }
+
+            var written = System.Text.Encoding.UTF8.GetBytes(value, text);
+            return SQLitePCL.raw.sqlite3_bind_text(statement, index, text.AsSpan(0, written));
+        }
+
+        private int BindFormatted<T>(int index, T value, string format)
+            where T : IUtf8SpanFormattable
+        {
+            Span<byte> utf8 = stackalloc byte[64];
+            return value.TryFormat(utf8, out var written, format, System.Globalization.CultureInfo.InvariantCulture)
+                ? SQLitePCL.raw.sqlite3_bind_text(statement, index, utf8[..written])
+                : throw new InvalidOperationException($"Column {index}: {value} does not format as SQLite text.");
+        }
+
+        private static double Real(double value) =>
+            double.IsNaN(value) ? throw new InvalidOperationException("SQLite cannot store NaN.") : value;
+
+        /// <summary>Runs the bound insert; a refusal (a constraint, a full disk) is thrown as Microsoft.Data.Sqlite throws it.</summary>
+        public void Step(SqliteConnection connection)
+        {
+            var rc = SQLitePCL.raw.sqlite3_step(statement);
+            if (rc != SQLitePCL.raw.SQLITE_DONE)
+            {
+                // The statement's own error, with the connection's message, and the statement made ready again.
+                SQLitePCL.raw.sqlite3_reset(statement);
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            }
+        }
+
+        public void Dispose() => statement.Dispose();
 
         private static string Quote(string name) => '"' + name.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
     }

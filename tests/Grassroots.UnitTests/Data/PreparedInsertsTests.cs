@@ -58,7 +58,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         public string Roles => "GridWorker";
     }
 
-    /// <summary>A new case with every kind of value (text, enums as text, numbers, instants, nulls), two steps with photos, its audit entry and idempotency key.</summary>
+    /// <summary>A new case with every kind of value (text, empty text, enums as text, numbers, instants, nulls), two steps with photos, its audit entry and idempotency key.</summary>
     private static void AddCase(AppDbContext db, long id, string key)
     {
         var actor = new StepActor("网格员甲", "GridWorker", "320213-城管");
@@ -71,6 +71,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         c.RoutedUnitCode = "320213-城管";
         c.StageYellowAt = Now.AddMinutes(48);
         c.ReporterPhone = "13800001234";
+        c.ReporterEmail = ""; // empty text, which must not be stored as NULL
         c.Link(actor, Now.AddMinutes(5), "同一处又报", new string('c', 64));
         db.Set<Case>().Add(c);
         new AuditTrail(db, new Actor(), TimeProvider.System).Record("cases.report", "case:" + id, new { id, at = Now }, "0101 at 320213001001001");
