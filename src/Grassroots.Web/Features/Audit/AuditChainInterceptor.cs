@@ -68,12 +68,20 @@ public sealed class AuditChainInterceptor : ISaveChangesInterceptor
             await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AdvisoryKey})", cancellationToken);
         }
 
-        var last = await context.Set<AuditEntry>().AsNoTracking()
-            .OrderByDescending(e => e.Seq)
-            .Select(e => new { e.Seq, e.Hash })
-            .FirstOrDefaultAsync(cancellationToken);
-        var seq = last?.Seq ?? 0;
-        var prev = last?.Hash ?? AuditChain.Genesis;
+        // The chain's last entry, read with a plain command on the save's connection and transaction: every save of the
+        // writer asks for it, and EF's query pipeline cost more than the database's read of one row by the key.
+        var (seq, prev) = (0L, AuditChain.Genesis);
+        await using (var command = context.Database.GetDbConnection().CreateCommand())
+        {
+            command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = "SELECT \"Seq\", \"Hash\" FROM \"audit_entries\" ORDER BY \"Seq\" DESC LIMIT 1";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                (seq, prev) = (reader.GetInt64(0), reader.GetString(1));
+            }
+        }
+
         foreach (var entry in pending)
         {
             entry.Seq = ++seq;
