@@ -28,6 +28,10 @@ public sealed class DuplicateIndex(IOptions<IntakeOptions> options, WriteQueue w
     /// <summary>Widest east–west extent of one degree we allow for, as cos(60°): cells are never narrower than the radius.</summary>
     private const double MinCosLat = 0.5;
 
+    /// <summary>A case by its key, tracked, under the context's query filters: what <c>Find</c> reads when it is not tracked.</summary>
+    private static readonly Func<AppDbContext, long, CancellationToken, Task<Case?>> ById =
+        EF.CompileAsyncQuery((AppDbContext db, long id, CancellationToken ct) => db.Set<Case>().FirstOrDefault(c => c.Id == id));
+
     private readonly Lock gate = new();
     private readonly Dictionary<long, Entry> byId = [];
     private readonly Dictionary<CellKey, List<long>> cells = [];
@@ -79,8 +83,9 @@ public sealed class DuplicateIndex(IOptions<IntakeOptions> options, WriteQueue w
 
         foreach (var (id, _) in near.OrderBy(n => n.Meters).ThenBy(n => n.Id))
         {
-            // Confirmed on the case itself: tracked (a report waiting in this same save) or read by its key.
-            var c = await db.Set<Case>().FindAsync([id], ct);
+            // Confirmed on the case itself: tracked (a report waiting in this same save) or read by its key, as Find does,
+            // through a query compiled once.
+            var c = Tracked(db, id) ?? await ById(db, id, ct);
             if (c is not null && c.CategoryCode == category && c.ReportedAt >= since && c.Status.IsOpen()
                 && ReportCase.Meters(lon, lat, c.Lon, c.Lat) <= settings.DuplicateRadiusMeters)
             {
@@ -89,6 +94,22 @@ public sealed class DuplicateIndex(IOptions<IntakeOptions> options, WriteQueue w
         }
 
         return null;
+    }
+
+    /// <summary>The case of that key if the context tracks it, without the scan of every tracked entity that <c>Local</c> begins with.</summary>
+    private static Case? Tracked(AppDbContext db, long id)
+    {
+        var tracker = db.ChangeTracker;
+        var auto = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return db.Set<Case>().Local.FindEntry(id)?.Entity;
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = auto;
+        }
     }
 
     /// <summary>A case an intake has just added (not saved yet): reports after it, in this save or later, can join it.</summary>
