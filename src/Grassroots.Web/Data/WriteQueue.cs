@@ -148,6 +148,12 @@ public sealed class WriteQueue(
     // SQLite: the inserts prepared on that connection (intake's and the workflow's rows).
     private PreparedInserts? inserts;
 
+    // The writer's context and its scope, kept from one turn to the next: a context of its own for every turn cost the
+    // writer the resolution of EF's services again each time. Every turn leaves it tracking nothing; a failed turn
+    // drops it with the connection.
+    private AsyncServiceScope? writerScope;
+    private AppDbContext? writer;
+
     // SQLite in WAL mode with the flush beside the writer: the WAL file to sync before answering; null otherwise.
     private string? walPath;
 
@@ -275,7 +281,10 @@ public sealed class WriteQueue(
             inserts = new PreparedInserts(connection, chain);
         }
 
-        db.Database.SetDbConnection(sqlite, contextOwnsConnection: false);
+        if (!ReferenceEquals(db.Database.GetDbConnection(), sqlite))
+        {
+            db.Database.SetDbConnection(sqlite, contextOwnsConnection: false);
+        }
     }
 
     /// <summary>
@@ -468,10 +477,20 @@ public sealed class WriteQueue(
         }
     }
 
+    private async ValueTask DropContextAsync()
+    {
+        if (writerScope is { } scope)
+        {
+            (writerScope, writer) = (null, null);
+            await scope.DisposeAsync();
+        }
+    }
+
     public override void Dispose()
     {
         flusher.Wait(TimeSpan.FromSeconds(30));
         checkpoint.Wait(TimeSpan.FromSeconds(30));
+        DropContextAsync().AsTask().GetAwaiter().GetResult();
         inserts?.Dispose();
         sqlite?.Dispose();
         base.Dispose();
@@ -483,8 +502,14 @@ public sealed class WriteQueue(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            if (writer is null)
+            {
+                writerScope = scopes.CreateAsyncScope();
+                writer = writerScope.Value.ServiceProvider.GetRequiredService<AppDbContext>();
+            }
+
+            var db = writer;
+            db.ChangeTracker.Clear();
             await UseWriterConnectionAsync(db, stoppingToken);
             if (catchUpWanted && sqlite is not null)
             {
@@ -608,7 +633,8 @@ public sealed class WriteQueue(
         {
             logger.LogError(e, "A batch of {Count} writes failed to commit", batch.Count);
 
-            // The next batch starts on a fresh connection, whatever state this one was left in.
+            // The next batch starts on a fresh context and connection, whatever state these were left in.
+            await DropContextAsync();
             inserts?.Dispose();
             inserts = null;
             sqlite?.Dispose();

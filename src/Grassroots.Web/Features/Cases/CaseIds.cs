@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grassroots.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Grassroots.Web.Features.Cases;
 
@@ -22,6 +23,9 @@ public static class CaseIds
     {
         public long Next;
         public long Last;
+
+        /// <summary>SQLite: the transaction the largest id was read in; the writer's context lives on to its next one.</summary>
+        public object? Transaction;
         public Queue<long> Reserved { get; } = new();
     }
 
@@ -45,10 +49,25 @@ public static class CaseIds
             return state.Reserved.Dequeue();
         }
 
-        if (state.Next == 0 || state.Next > state.Last)
+        if (state.Next == 0 || state.Next > state.Last || !ReferenceEquals(state.Transaction, db.Database.CurrentTransaction))
         {
-            var max = await db.Set<Case>().IgnoreQueryFilters().MaxAsync(c => (long?)c.Id, ct) ?? 0;
-            (state.Next, state.Last) = (Math.Max(max + 1, state.Next), long.MaxValue);
+            // A plain command on the context's connection: once a turn of the writer, and EF's query pipeline cost more
+            // than SQLite's read of the table's last key.
+            await db.Database.OpenConnectionAsync(ct);
+            long max;
+            try
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+                command.CommandText = "SELECT max(\"Id\") FROM \"cases\"";
+                max = await command.ExecuteScalarAsync(ct) is long m ? m : 0;
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+
+            (state.Next, state.Last, state.Transaction) = (Math.Max(max + 1, state.Next), long.MaxValue, db.Database.CurrentTransaction);
         }
 
         return state.Next++;
