@@ -4,6 +4,7 @@
 # dictionary's categories, on the city-scale demo. SQLite first, then PostgreSQL (a throwaway cluster).
 # Usage: bench/intake-load.sh [SECONDS]   (default 20 s a run; CONCURRENCY="16 64", DATABASES="sqlite postgres";
 #        WARMUP=15 seconds of unmeasured requests before each run;
+#        COUNTERS=/tmp/intake reads the runtime's and the writer's counters for 10 s of each run with dotnet-counters, into /tmp/intake.LABEL.C.csv;
 #        TRACE=/tmp/intake also samples the server for 10 s of each run with dotnet-trace, into /tmp/intake.LABEL.C.nettrace;
 #        SERVER_ARGS adds settings (--WriteQueue:SqliteFlushBeside=false);
 #        PERF=/tmp/intake records it with perf into /tmp/intake.LABEL.C.data (with DOTNET_PerfMapEnabled=1 for the JIT's symbols;
@@ -85,6 +86,9 @@ run_on() {
         echo "-- $label, $c connections"
         if [ -n "${TRACE:-}" ]; then
             (sleep "$((WARMUP + 3))"; "${DOTNET_TRACE:-dotnet-trace}" collect -p "$SERVER_PID" --duration 00:00:00:10 -o "$TRACE.$label.$c.nettrace" >/dev/null 2>&1) &
+        fi
+        if [ -n "${COUNTERS:-}" ]; then
+            (sleep "$((WARMUP + 3))"; "${DOTNET_COUNTERS:-dotnet-counters}" collect -p "$SERVER_PID" --counters System.Runtime,Grassroots.Writes --duration 00:00:00:10 -o "$COUNTERS.$label.$c.csv" >/dev/null 2>&1) &
         fi
         if [ -n "${PERF:-}" ]; then
             (sleep "$((WARMUP + 3))"; perf record ${PERF_ARGS:--F 999 -g} -p "$SERVER_PID" -o "$PERF.$label.$c.data" -- sleep 10 >/dev/null 2>&1) &
