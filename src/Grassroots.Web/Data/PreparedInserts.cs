@@ -1,4 +1,5 @@
 using System.Data;
+using System.Runtime.CompilerServices;
 using Grassroots.Data;
 using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Cases;
@@ -30,6 +31,45 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
 
     private readonly Dictionary<(IEntityType Type, bool WithKey), Insert> inserts = [];
 
+    /// <summary>The writer's context each set of inserts serves, so that work running in it can hand it new cases.</summary>
+    private static readonly ConditionalWeakTable<DbContext, PreparedInserts> Served = [];
+
+    private readonly List<Case> newCases = [];
+
+    /// <summary>
+    /// Whether the work running now may hand new cases to <see cref="TryAddNew"/>: the writer sets it for work whose
+    /// changes it saves itself (<see cref="SaveAndClearAsync"/>), never for work that saves its own.
+    /// </summary>
+    public bool TakesNewCases { get; set; }
+
+    /// <summary>Serves <paramref name="db"/>, the writer's context: work running in it finds these inserts.</summary>
+    public void Serve(DbContext db) => Served.AddOrUpdate(db, this);
+
+    /// <summary>
+    /// Takes a new case, with its steps and photo links, to be inserted by the next save without EF tracking it: on
+    /// the writer's context, for work it saves itself. Attaching a new case and its steps cost EF more than SQLite's
+    /// insert of them (the graph walked, a snapshot of each collection, an identity map, a scan of every entity on
+    /// save). False where the context is not such a writer's (PostgreSQL, work that saves its own): add it to EF then.
+    /// The case is inserted as it is when the save comes, so a report that joins it before then is saved with it.
+    /// </summary>
+    public static bool TryAddNew(DbContext db, Case c)
+    {
+        if (!Served.TryGetValue(db, out var inserts) || !inserts.TakesNewCases)
+        {
+            return false;
+        }
+
+        inserts.newCases.Add(c);
+        return true;
+    }
+
+    /// <summary>A case handed to <see cref="TryAddNew"/> and not saved yet, by its id; null if there is none.</summary>
+    public static Case? FindNew(DbContext db, long id) =>
+        Served.TryGetValue(db, out var inserts) ? inserts.newCases.Find(c => c.Id == id) : null;
+
+    /// <summary>Drops the new cases not saved: the writer's work is rolled back and runs again, or stopped.</summary>
+    public void Forget() => newCases.Clear();
+
     /// <summary>
     /// Saves the context's changes and stops tracking every entity (<see cref="ChangeTracker.Clear"/>), as the writer
     /// does after each save: the added rows of <see cref="Tables"/> through the prepared inserts, the rest through EF.
@@ -38,9 +78,63 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
     /// </summary>
     public async Task<int> SaveAndClearAsync(AppDbContext db, CancellationToken ct)
     {
-        var saved = await SaveAsync(db, ct);
-        db.ChangeTracker.Clear();
-        return saved;
+        try
+        {
+            return WriteNewCases(db) + await SaveAsync(db, ct);
+        }
+        finally
+        {
+            newCases.Clear();
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The new cases handed over untracked, each followed by its steps and photo links: first, as the rows everything
+    /// else of the save may refer to. The steps take the keys SQLite gives them, and the links their step's.
+    /// </summary>
+    private int WriteNewCases(AppDbContext db)
+    {
+        if (newCases.Count == 0)
+        {
+            return 0;
+        }
+
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("The writer inserts rows inside its transaction.");
+        }
+
+        var (caseType, stepType, photoType) = (db.Model.FindEntityType(typeof(Case))!, db.Model.FindEntityType(typeof(CaseStep))!, db.Model.FindEntityType(typeof(CasePhoto))!);
+        var written = 0;
+        foreach (var c in newCases)
+        {
+            Run(Prepared(caseType, withKey: true), c, null);
+            foreach (var step in c.Steps)
+            {
+                step.CaseId = c.Id;
+                if (step.Id == 0)
+                {
+                    Run(Prepared(stepType, withKey: false), step, null);
+                    step.Id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+                }
+                else
+                {
+                    Run(Prepared(stepType, withKey: true), step, null);
+                }
+            }
+
+            foreach (var photo in c.PhotoLinks)
+            {
+                photo.CaseId = c.Id;
+                photo.StepId = photo.Step?.Id ?? photo.StepId;
+                Run(Prepared(photoType, withKey: true), photo, null);
+            }
+
+            written += 1 + c.Steps.Count + c.PhotoLinks.Count;
+        }
+
+        return written;
     }
 
     private async Task<int> SaveAsync(AppDbContext db, CancellationToken ct)
@@ -139,35 +233,54 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
 
         // A key the database generates is left to it when the row has none of its own yet: EF holds a temporary value.
         var byDatabase = generated is { IsTemporary: true };
-        if (!inserts.TryGetValue((type, !byDatabase), out var insert))
+        Run(Prepared(type, withKey: !byDatabase), entry.Entity, entry);
+        if (byDatabase)
         {
-            inserts[(type, !byDatabase)] = insert = new Insert(connection, type, byDatabase ? key[0] : null);
+            // The key SQLite gave the row (its rowid), read from the connection: a RETURNING clause would make SQLite
+            // gather the returned row in a temporary table, opened and dropped again for every row.
+            var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+            generated!.CurrentValue = Convert.ChangeType(id, generated.Metadata.ClrType, System.Globalization.CultureInfo.InvariantCulture);
+            generated.IsTemporary = false;
+        }
+    }
+
+    /// <summary>The table's INSERT, with the key column or without it (the database generating the key).</summary>
+    private Insert Prepared(IEntityType type, bool withKey)
+    {
+        if (!inserts.TryGetValue((type, withKey), out var insert))
+        {
+            var key = type.FindPrimaryKey()!.Properties;
+            inserts[(type, withKey)] = insert = new Insert(connection, type, withKey ? null : key.Count == 1 ? key[0] : throw new InvalidOperationException($"{type.ClrType.Name} has no single key to generate."));
         }
 
+        return insert;
+    }
+
+    /// <summary>
+    /// Inserts one row: its values read through EF's entry when it tracks the entity (keys and references it holds
+    /// there included), else from the entity's own properties.
+    /// </summary>
+    private void Run(Insert insert, object entity, EntityEntry? entry)
+    {
         insert.Reset();
         for (var i = 0; i < insert.Columns.Length; i++)
         {
-            var (property, converter) = insert.Columns[i];
-            var value = entry.Property(property).CurrentValue;
+            var (property, getter, converter) = insert.Columns[i];
+            var value = entry is not null ? entry.Property(property).CurrentValue
+                : getter is not null ? getter.GetClrValue(entity)
+                : throw new InvalidOperationException($"{property.DeclaringType.DisplayName()}.{property.Name} has no member to read outside EF's tracking.");
             insert.Bind(i + 1, value is null ? null : converter is null ? value : converter.ConvertToProvider(value));
         }
 
         try
         {
             insert.Step(connection);
-            if (byDatabase)
-            {
-                // The key SQLite gave the row (its rowid), read from the connection: a RETURNING clause would make SQLite
-                // gather the returned row in a temporary table, opened and dropped again for every row.
-                var id = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
-                generated!.CurrentValue = Convert.ChangeType(id, generated.Metadata.ClrType, System.Globalization.CultureInfo.InvariantCulture);
-                generated.IsTemporary = false;
-            }
         }
         catch (SqliteException e)
         {
             // What EF's own save throws when the database refuses a row (a key taken, a constraint), so callers see one kind.
-            throw new DbUpdateException($"The database refused a new {type.ClrType.Name} row: {e.Message}", e, [entry]);
+            var message = $"The database refused a new {entity.GetType().Name} row: {e.Message}";
+            throw entry is null ? new DbUpdateException(message, e) : new DbUpdateException(message, e, [entry]);
         }
     }
 
@@ -216,7 +329,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 throw new InvalidOperationException($"{type.ClrType.Name}.{generatedKey.Name} is generated by the database but is not an integer; its rows are saved by EF.");
             }
 
-            var columns = new List<(IProperty, ValueConverter?)>();
+            var columns = new List<(IProperty, IClrPropertyGetter?, ValueConverter?)>();
             var kinds = new List<Kind>();
             using var probe = connection.CreateCommand();
             foreach (var property in type.GetProperties())
@@ -237,7 +350,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 var provider = mapping.Converter?.ProviderClrType ?? property.ClrType;
                 kinds.Add(KindOf(Nullable.GetUnderlyingType(provider) ?? provider, parameter.SqliteType)
                     ?? throw new InvalidOperationException($"{type.ClrType.Name}.{property.Name} holds {provider.Name} as {parameter.SqliteType}, which the writer's inserts do not bind; its rows are saved by EF."));
-                columns.Add((property, mapping.Converter));
+                columns.Add((property, property.IsShadowProperty() ? null : property.GetGetter(), mapping.Converter));
             }
 
             Columns = [.. columns];
@@ -248,7 +361,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
             SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         }
 
-        public (IProperty Property, ValueConverter? Converter)[] Columns { get; }
+        public (IProperty Property, IClrPropertyGetter? Getter, ValueConverter? Converter)[] Columns { get; }
 
         private static Kind? KindOf(Type type, SqliteType storage)
         {

@@ -281,6 +281,8 @@ public sealed class WriteQueue(
             inserts = new PreparedInserts(connection, chain);
         }
 
+        inserts!.Serve(db);
+
         if (!ReferenceEquals(db.Database.GetDbConnection(), sqlite))
         {
             db.Database.SetDbConnection(sqlite, contextOwnsConnection: false);
@@ -477,6 +479,21 @@ public sealed class WriteQueue(
         }
     }
 
+    /// <summary>Stops tracking every entity of the writer's context and drops the new cases handed to its inserts.</summary>
+    private void Forget(AppDbContext db)
+    {
+        db.ChangeTracker.Clear();
+        inserts?.Forget();
+    }
+
+    private void TakeNewCases(bool take)
+    {
+        if (inserts is not null)
+        {
+            inserts.TakesNewCases = take;
+        }
+    }
+
     private async ValueTask DropContextAsync()
     {
         if (writerScope is { } scope)
@@ -509,8 +526,8 @@ public sealed class WriteQueue(
             }
 
             var db = writer;
-            db.ChangeTracker.Clear();
             await UseWriterConnectionAsync(db, stoppingToken);
+            Forget(db);
             if (catchUpWanted && sqlite is not null)
             {
                 try
@@ -537,6 +554,8 @@ public sealed class WriteQueue(
                 await transaction.CreateSavepointAsync(savepoint, stoppingToken);
                 try
                 {
+                    // Work that saves its own changes must see EF track all it adds; the writer saves the rest.
+                    TakeNewCases(job.Together);
                     await job.RunAsync(db, stoppingToken);
                     if (job.Together)
                     {
@@ -553,7 +572,7 @@ public sealed class WriteQueue(
                 finally
                 {
                     // Saved or rolled back: stop tracking, so each save looks at its own entities, not the whole batch's.
-                    db.ChangeTracker.Clear();
+                    Forget(db);
                 }
             }
 
@@ -570,13 +589,13 @@ public sealed class WriteQueue(
                 {
                     await SaveAsync(db, stoppingToken);
                     succeeded.AddRange(group);
-                    db.ChangeTracker.Clear();
+                    Forget(db);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     logger.LogDebug(e, "A group of {Count} writes failed to save together; each is written on its own", group.Count);
                     await transaction.RollbackToSavepointAsync(savepoint, stoppingToken);
-                    db.ChangeTracker.Clear();
+                    Forget(db);
                     foreach (var job in group)
                     {
                         await AloneAsync(job);
@@ -597,6 +616,7 @@ public sealed class WriteQueue(
 
                 try
                 {
+                    TakeNewCases(true);
                     await job.RunAsync(db, stoppingToken);
                     group.Add(job);
                 }
@@ -604,7 +624,7 @@ public sealed class WriteQueue(
                 {
                     // Its unsaved changes cannot be told from the group's: the group so far is written one by one,
                     // and this work runs once more on its own, to fail or succeed alone.
-                    db.ChangeTracker.Clear();
+                    Forget(db);
                     var again = group.ToList();
                     group.Clear();
                     foreach (var earlier in again)

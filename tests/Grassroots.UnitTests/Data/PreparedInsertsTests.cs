@@ -59,7 +59,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     }
 
     /// <summary>A new case with every kind of value (text, empty text, enums as text, numbers, instants, nulls), two steps with photos, its audit entry and idempotency key.</summary>
-    private static void AddCase(AppDbContext db, long id, string key)
+    private static void AddCase(AppDbContext db, long id, string key, bool tracked = true)
     {
         var actor = new StepActor("网格员甲", "GridWorker", "320213-城管");
         var photos = new string('a', 64) + ";" + new string('b', 64);
@@ -73,7 +73,15 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         c.ReporterPhone = "13800001234";
         c.ReporterEmail = ""; // empty text, which must not be stored as NULL
         c.Link(actor, Now.AddMinutes(5), "同一处又报", new string('c', 64));
-        db.Set<Case>().Add(c);
+        if (tracked)
+        {
+            db.Set<Case>().Add(c);
+        }
+        else
+        {
+            Assert.True(PreparedInserts.TryAddNew(db, c));
+        }
+
         new AuditTrail(db, new Actor(), TimeProvider.System).Record("cases.report", "case:" + id, new { id, at = Now }, "0101 at 320213001001001");
         db.Set<IntakeRequest>().Add(new IntakeRequest { Key = key, CaseId = id, Linked = false, At = Now });
     }
@@ -155,6 +163,78 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
             Assert.True(verification.Intact, verification.Explanation);
             Assert.Equal(2, await db.Set<AuditEntry>().CountAsync(Ct));
         }
+    }
+
+    [Fact]
+    public async Task ANewCaseHandedOverUntracked_IsStoredAsEFStoresIt_WithItsStepsAndPhotoLinks()
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using (var db = new AppDbContext(Options(connection)))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            AddCase(db, 1, "ef");
+            await db.SaveChangesAsync(Ct);
+            await tx.CommitAsync(Ct);
+        }
+
+        using var inserts = new PreparedInserts(connection, chain);
+        await using (var db = new AppDbContext(Options(connection)))
+        {
+            // Not taken unless the writer serves the context and saves the work itself.
+            Assert.False(PreparedInserts.TryAddNew(db, NewCase(9)));
+            inserts.Serve(db);
+            Assert.False(PreparedInserts.TryAddNew(db, NewCase(9)));
+            inserts.TakesNewCases = true;
+
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            AddCase(db, 2, "prepared", tracked: false);
+            Assert.Empty(db.ChangeTracker.Entries<Case>());
+            var c = PreparedInserts.FindNew(db, 2)!;
+            Assert.Equal(2, c.Steps.Count);
+            Assert.Equal(8, await inserts.SaveAndClearAsync(db, Ct));
+            Assert.Null(PreparedInserts.FindNew(db, 2));
+            Assert.All(c.Steps, s => Assert.True(s.Id > 0));
+            Assert.All(c.PhotoLinks, p => Assert.Equal(p.Step!.Id, p.StepId));
+            await tx.CommitAsync(Ct);
+        }
+
+        Assert.Equal(await RowsAsync(connection, "cases", "\"Id\" = 1", "\"Id\"", "Id", "TrackingCode"), await RowsAsync(connection, "cases", "\"Id\" = 2", "\"Id\"", "Id", "TrackingCode"));
+        Assert.Equal(
+            await RowsAsync(connection, "case_steps", "\"CaseId\" = 1", "\"Seq\"", "Id", "CaseId"),
+            await RowsAsync(connection, "case_steps", "\"CaseId\" = 2", "\"Seq\"", "Id", "CaseId"));
+        Assert.Equal(
+            await RowsAsync(connection, "case_photos", "\"CaseId\" = 1", "\"Hash\"", "CaseId", "StepId"),
+            await RowsAsync(connection, "case_photos", "\"CaseId\" = 2", "\"Hash\"", "CaseId", "StepId"));
+        await using var check = connection.CreateCommand();
+        check.CommandText = "SELECT COUNT(*) FROM case_photos p JOIN case_steps s ON s.\"Id\" = p.\"StepId\" AND s.\"CaseId\" = p.\"CaseId\" WHERE p.\"CaseId\" = 2 AND instr(s.\"Photos\", p.\"Hash\") > 0";
+        Assert.Equal(3L, await check.ExecuteScalarAsync(Ct));
+    }
+
+    [Fact]
+    public async Task NewCasesNotSaved_AreForgotten_WhenTheWriterRollsItsWorkBack()
+    {
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync(Ct);
+        using var inserts = new PreparedInserts(connection, chain);
+        await using var db = new AppDbContext(Options(connection));
+        inserts.Serve(db);
+        inserts.TakesNewCases = true;
+        await using var tx = await db.Database.BeginTransactionAsync(Ct);
+        Assert.True(PreparedInserts.TryAddNew(db, NewCase(5)));
+        inserts.Forget();
+        Assert.Null(PreparedInserts.FindNew(db, 5));
+        Assert.Equal(0, await inserts.SaveAndClearAsync(db, Ct));
+        Assert.Equal(0, await db.Set<Case>().CountAsync(Ct));
+    }
+
+    private static Case NewCase(long id)
+    {
+        var c = Case.Report("0101", Urgency.Normal, CaseSource.Resident, 120.3, 31.57, "320213001001001", "/320200000000/320213000000/320213001000/320213001001/",
+            "路灯不亮", new StepActor("居民", "Resident", null), Now, Now.AddHours(1));
+        c.Id = id;
+        c.TrackingCode = "N" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return c;
     }
 
     [Fact]

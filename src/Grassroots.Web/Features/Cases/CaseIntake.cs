@@ -144,7 +144,7 @@ public sealed class CaseIntake(
             if (key.Length > 0 && await w.Set<IntakeRequest>().FindAsync([key], token) is { } earlier)
             {
                 // FindAsync sees a retry's first request in this same group too, before it is saved.
-                return (w.Set<Case>().Local.FirstOrDefault(x => x.Id == earlier.CaseId)
+                return (PreparedInserts.FindNew(w, earlier.CaseId) ?? w.Set<Case>().Local.FirstOrDefault(x => x.Id == earlier.CaseId)
                     ?? await w.Set<Case>().IgnoreQueryFilters().AsNoTracking().FirstAsync(x => x.Id == earlier.CaseId, token), earlier.Linked);
             }
 
@@ -171,7 +171,11 @@ public sealed class CaseIntake(
                 saved.RoutedUnitCode = unit?.Code;
                 saved.StageYellowAt = dispatch.YellowAt;
                 (saved.ReporterName, saved.ReporterPhone, saved.ReporterEmail) = (name, phone, email);
-                w.Set<Case>().Add(saved);
+                if (!PreparedInserts.TryAddNew(w, saved))
+                {
+                    w.Set<Case>().Add(saved);
+                }
+
                 if (embedded)
                 {
                     nearby.Add(saved);

@@ -83,9 +83,9 @@ public sealed class DuplicateIndex(IOptions<IntakeOptions> options, WriteQueue w
 
         foreach (var (id, _) in near.OrderBy(n => n.Meters).ThenBy(n => n.Id))
         {
-            // Confirmed on the case itself: tracked (a report waiting in this same save) or read by its key, as Find does,
-            // through a query compiled once.
-            var c = Tracked(db, id) ?? await ById(db, id, ct);
+            // Confirmed on the case itself: a report waiting in this same save (tracked, or handed to the writer's inserts
+            // untracked) or read by its key, as Find does, through a query compiled once.
+            var c = Tracked(db, id) ?? PreparedInserts.FindNew(db, id) ?? await ById(db, id, ct);
             if (c is not null && c.CategoryCode == category && c.ReportedAt >= since && c.Status.IsOpen()
                 && ReportCase.Meters(lon, lat, c.Lon, c.Lat) <= settings.DuplicateRadiusMeters)
             {
