@@ -299,7 +299,8 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
     /// Microsoft.Data.Sqlite binds a command's parameters by name: for each of a row's forty-odd values it encodes the
     /// name and has SQLite look it up among the statement's names, one comparison after another, on every row. The
     /// values are bound as Microsoft.Data.Sqlite binds them (its <c>SqliteValueBinder</c>), for the kinds of value these
-    /// tables hold; a column of any other kind is refused when the statement is prepared.
+    /// tables hold; a column of any other kind (a Guid, an instant stored as a number) is refused when the statement is
+    /// prepared.
     /// </summary>
     private sealed class Insert : IDisposable
     {
@@ -316,7 +317,6 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
             Blob,
             DateTimeText,
             DateTimeOffsetText,
-            GuidText,
         }
 
         public Insert(SqliteConnection connection, IEntityType type, IProperty? generatedKey)
@@ -331,7 +331,6 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
 
             var columns = new List<(IProperty, IClrPropertyGetter?, ValueConverter?)>();
             var kinds = new List<Kind>();
-            using var probe = connection.CreateCommand();
             foreach (var property in type.GetProperties())
             {
                 if (property == generatedKey || property.GetColumnName(store) is null)
@@ -345,11 +344,11 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 }
 
                 var mapping = (RelationalTypeMapping)property.GetTypeMapping();
-                // The parameter EF would send, for the storage type its mapping gives it (a Guid as text or as a blob).
-                var parameter = (SqliteParameter)mapping.CreateParameter(probe, "@p", null, property.IsNullable);
+                // How the column is stored, by the mapping's store type: a parameter made without a value reports text for
+                // every column, so it cannot tell an instant stored as a number from one stored as text.
                 var provider = mapping.Converter?.ProviderClrType ?? property.ClrType;
-                kinds.Add(KindOf(Nullable.GetUnderlyingType(provider) ?? provider, parameter.SqliteType)
-                    ?? throw new InvalidOperationException($"{type.ClrType.Name}.{property.Name} holds {provider.Name} as {parameter.SqliteType}, which the writer's inserts do not bind; its rows are saved by EF."));
+                kinds.Add(KindOf(Nullable.GetUnderlyingType(provider) ?? provider, mapping.StoreType)
+                    ?? throw new InvalidOperationException($"{type.ClrType.Name}.{property.Name} holds {provider.Name} as {mapping.StoreType}, which the writer's inserts do not bind; its rows are saved by EF."));
                 columns.Add((property, property.IsShadowProperty() ? null : property.GetGetter(), mapping.Converter));
             }
 
@@ -363,13 +362,18 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
 
         public (IProperty Property, IClrPropertyGetter? Getter, ValueConverter? Converter)[] Columns { get; }
 
-        private static Kind? KindOf(Type type, SqliteType storage)
+        /// <summary>
+        /// The binding of a provider type stored as <paramref name="storeType"/>; null for what these inserts leave to EF
+        /// (an instant stored as a number, a Guid, whose text or blob form depends on the parameter's settings).
+        /// </summary>
+        private static Kind? KindOf(Type type, string storeType)
         {
             if (type.IsEnum)
             {
                 type = Enum.GetUnderlyingType(type);
             }
 
+            var text = string.Equals(storeType, "TEXT", StringComparison.OrdinalIgnoreCase);
             return type switch
             {
                 _ when type == typeof(string) => Kind.Text,
@@ -377,9 +381,8 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                     || type == typeof(sbyte) || type == typeof(ushort) || type == typeof(uint) || type == typeof(bool) => Kind.Integer,
                 _ when type == typeof(double) || type == typeof(float) => Kind.Real,
                 _ when type == typeof(byte[]) => Kind.Blob,
-                _ when type == typeof(DateTime) && storage != SqliteType.Real => Kind.DateTimeText,
-                _ when type == typeof(DateTimeOffset) && storage != SqliteType.Real => Kind.DateTimeOffsetText,
-                _ when type == typeof(Guid) && storage != SqliteType.Blob => Kind.GuidText,
+                _ when type == typeof(DateTime) && text => Kind.DateTimeText,
+                _ when type == typeof(DateTimeOffset) && text => Kind.DateTimeOffsetText,
                 _ => null,
             };
         }
@@ -400,7 +403,6 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                     Kind.Blob => SQLitePCL.raw.sqlite3_bind_blob(statement, index, (byte[])value),
                     Kind.DateTimeText => BindFormatted(index, (DateTime)value, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF"),
                     Kind.DateTimeOffsetText => BindFormatted(index, (DateTimeOffset)value, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz"),
-                    Kind.GuidText => BindText(index, ((Guid)value).ToString().ToUpperInvariant()),
                     _ => throw new InvalidOperationException($"No binding for column {index}."),
                 },
             };

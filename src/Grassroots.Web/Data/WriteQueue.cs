@@ -654,7 +654,16 @@ public sealed class WriteQueue(
             logger.LogError(e, "A batch of {Count} writes failed to commit", batch.Count);
 
             // The next batch starts on a fresh context and connection, whatever state these were left in.
-            await DropContextAsync();
+            try
+            {
+                await DropContextAsync();
+            }
+            catch (Exception dropping)
+            {
+                // Dropped all the same: the waiting writes below must still be answered.
+                logger.LogWarning(dropping, "The writer's context could not be disposed after a failed batch");
+            }
+
             inserts?.Dispose();
             inserts = null;
             sqlite?.Dispose();
