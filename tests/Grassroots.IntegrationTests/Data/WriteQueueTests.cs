@@ -105,6 +105,45 @@ public sealed class WriteQueueTests : IAsyncLifetime
         Assert.True((await app.WithDbAsync(db => new VerifyAudit(db).RunAsync(Ct))).Intact);
     }
 
+    /// <summary>A report's work as intake does it: a new case of its own each time it runs, handed to the writer's inserts where they take it.</summary>
+    private Task<long> Report(string code, string description) => Queue.WriteTogetherAsync(async (db, ct) =>
+    {
+        var now = DateTime.UtcNow;
+        var c = Case.Report("S0101", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.Hotline, 120.3, 31.57, "320213001001001",
+            "/320200000000/320213000000/320213001000/320213001001/", description, new StepActor("test", "Test"), now, now.AddHours(1), new string('d', 64), code);
+        c.Id = await CaseIds.NextAsync(db, ct);
+        if (!PreparedInserts.TryAddNew(db, c))
+        {
+            db.Set<Case>().Add(c);
+        }
+
+        new AuditTrail(db, new FixedActor(), TimeProvider.System).Record("test.report", "case:" + c.Id, new { code });
+        return c.Id;
+    }, Ct);
+
+    [Fact]
+    public async Task NewCasesOfAGroupTheDatabaseRefuses_AreSavedOnceEach_WhenItsWorksRunAgainAlone()
+    {
+        await Report("TAKEN0000001", "先有的案件");
+        var release = new TaskCompletionSource();
+        var hold = HoldTheWriter(release.Task);
+        var good = Enumerable.Range(0, 5).Select(i => Report($"GOOD0000000{i}", $"好的 {i}")).ToList();
+        var taken = Report("TAKEN0000001", "跟踪码已被占用"); // the unique tracking code refuses the group's save
+        var more = Enumerable.Range(5, 3).Select(i => Report($"GOOD0000000{i}", $"好的 {i}")).ToList();
+        release.SetResult();
+        await hold;
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => taken);
+        var ids = await Task.WhenAll(good.Concat(more));
+        var stored = await app.WithDbAsync(db => db.Set<Case>().IgnoreQueryFilters().Where(c => c.TrackingCode.StartsWith("GOOD"))
+            .Select(c => new { c.Id, c.TrackingCode, Steps = c.Steps.Count, Photos = c.PhotoLinks.Count(p => p.StepId == c.Steps.First().Id) }).ToListAsync(Ct));
+        Assert.Equal(8, stored.Count);
+        Assert.Equal(ids.Order(), stored.Select(c => c.Id).Order());
+        Assert.All(stored, c => Assert.Equal((1, 1), (c.Steps, c.Photos)));
+        Assert.Equal(9, await app.WithDbAsync(db => db.Set<CaseStep>().CountAsync(Ct))); // no step left of a case rolled back
+        Assert.True((await app.WithDbAsync(db => new VerifyAudit(db).RunAsync(Ct))).Intact);
+    }
+
     [Fact]
     public async Task CaseIds_HandedOutBeforeSaving_FollowTheLargestStoredId()
     {
