@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Grassroots.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -71,10 +72,8 @@ public sealed class AuditChainInterceptor : ISaveChangesInterceptor
         // The chain's last entry, read with a plain command on the save's connection and transaction: every save of the
         // writer asks for it, and EF's query pipeline cost more than the database's read of one row by the key.
         var (seq, prev) = (0L, AuditChain.Genesis);
-        await using (var command = context.Database.GetDbConnection().CreateCommand())
+        await using (var command = context.Database.CreatePlainCommand("SELECT \"Seq\", \"Hash\" FROM \"audit_entries\" ORDER BY \"Seq\" DESC LIMIT 1"))
         {
-            command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
-            command.CommandText = "SELECT \"Seq\", \"Hash\" FROM \"audit_entries\" ORDER BY \"Seq\" DESC LIMIT 1";
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {

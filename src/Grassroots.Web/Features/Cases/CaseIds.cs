@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grassroots.Data;
+using Grassroots.Web.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Grassroots.Web.Features.Cases;
 
@@ -57,9 +57,7 @@ public static class CaseIds
             long max;
             try
             {
-                await using var command = db.Database.GetDbConnection().CreateCommand();
-                command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-                command.CommandText = "SELECT max(\"Id\") FROM \"cases\"";
+                await using var command = db.Database.CreatePlainCommand("SELECT max(\"Id\") FROM \"cases\"");
                 max = await command.ExecuteScalarAsync(ct) is long m ? m : 0;
             }
             finally

@@ -2,7 +2,6 @@ using Grassroots.Data;
 using Grassroots.Web.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Grassroots.Web.Features.Cases;
@@ -169,9 +168,7 @@ public sealed class DuplicateIndex(IOptions<IntakeOptions> options, WriteQueue w
     /// </summary>
     private static List<(long Id, string Category, double Lon, double Lat, DateTime ReportedAt)> SavedAfter(AppDbContext db, long from)
     {
-        using var command = (SqliteCommand)db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = (SqliteTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = "SELECT \"Id\", \"CategoryCode\", \"Lon\", \"Lat\", \"ReportedAt\" FROM \"cases\" WHERE \"Id\" > $from";
+        using var command = (SqliteCommand)db.Database.CreatePlainCommand("SELECT \"Id\", \"CategoryCode\", \"Lon\", \"Lat\", \"ReportedAt\" FROM \"cases\" WHERE \"Id\" > $from");
         command.Parameters.AddWithValue("$from", from);
         var rows = new List<(long, string, double, double, DateTime)>();
         using var reader = command.ExecuteReader();
