@@ -313,8 +313,13 @@ public static class DemoCityGenerator
     {
         var lines = new List<Geometry> { root.Area.Boundary };
         CollectEdges(root, lines);
-        var flat = lines.SelectMany(l => NetTopologySuite.Geometries.Utilities.LinearComponentExtracter.GetLines(l)).ToList();
-        var noded = NetTopologySuite.Operation.OverlayNG.UnaryUnionNG.Union(Geo.Factory.BuildGeometry(flat), Geo.Precision);
+        // Rings as plain lines: lines and rings together make a mixed collection, whose dimension the overlay asks once an
+        // edge and the collection works out over every member each time.
+        var flat = lines
+            .SelectMany(l => NetTopologySuite.Geometries.Utilities.LinearComponentExtracter.GetLines(l))
+            .Select(l => l is LinearRing ring ? Geo.Factory.CreateLineString(ring.CoordinateSequence) : (LineString)l)
+            .ToArray();
+        var noded = NetTopologySuite.Operation.OverlayNG.UnaryUnionNG.Union((Geometry)Geo.Factory.CreateMultiLineString(flat), Geo.Precision);
         var polygonizer = new NetTopologySuite.Operation.Polygonize.Polygonizer();
         polygonizer.Add(noded);
 
