@@ -205,8 +205,12 @@ public abstract class DemoCaseStore : IAsyncDisposable
 
         public override async Task FinishAsync(CancellationToken ct)
         {
+            // The sorter that builds an index merges its runs on helper threads when allowed (PRAGMA threads); the
+            // rollup's two indexes over 1.7 million rows of text keys are most of the build.
+            var helpers = Math.Clamp(Environment.ProcessorCount, 1, 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = string.Concat(indexes.Select(sql => sql + ";")) + $"PRAGMA synchronous={synchronous ?? "2"}; ANALYZE cases; ANALYZE case_steps; ANALYZE case_photos; ANALYZE kpi_rollup;";
+            cmd.CommandText = $"PRAGMA threads={helpers};" + string.Concat(indexes.Select(sql => sql + ";"))
+                + $"PRAGMA threads=0; PRAGMA synchronous={synchronous ?? "2"}; ANALYZE cases; ANALYZE case_steps; ANALYZE case_photos; ANALYZE kpi_rollup;";
             cmd.CommandTimeout = 0;
             await cmd.ExecuteNonQueryAsync(ct);
         }

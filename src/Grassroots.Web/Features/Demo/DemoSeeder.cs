@@ -39,8 +39,14 @@ public sealed class DemoSeeder(
     IOptions<TrafficLightOptions> lights, IOptions<SupervisionOptions> supervision, IOptions<RatingOptions> rating,
     IOptions<PrivacyOptions> privacy, ILogger<DemoSeeder> logger)
 {
-    /// <summary>How many cases go to the database in one transaction (SQLite) or one COPY (PostgreSQL).</summary>
-    private const int CasesPerBatch = 20_000;
+    /// <summary>
+    /// How many cases go to the database in one transaction (SQLite) or one COPY (PostgreSQL). Fewer than the days the
+    /// generator may run ahead (<see cref="DaysAhead"/>) hold, so that it never waits for a batch's write to finish.
+    /// </summary>
+    private const int CasesPerBatch = 4_000;
+
+    /// <summary>How many generated days may wait for the writer.</summary>
+    private const int DaysAhead = 16;
 
     public async Task<DemoCity> SeedAsync(DemoScale scale, int seed, CancellationToken cancellationToken = default)
     {
@@ -121,7 +127,7 @@ public sealed class DemoSeeder(
             // The rollup of the year goes in with it (KpiStream): the rows of each finished day and month travel with the
             // next day's cases, so a first start leaves the KPI fold nothing to catch up on.
             var kpis = new KpiStream(calendar);
-            var days = Channel.CreateBounded<(List<Case> Cases, List<KpiRollup> Rows)>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+            var days = Channel.CreateBounded<(List<Case> Cases, List<KpiRollup> Rows)>(new BoundedChannelOptions(DaysAhead) { SingleReader = true, SingleWriter = true });
             var producer = Task.Run(
                 async () =>
                 {
