@@ -135,51 +135,48 @@ public abstract class DemoCaseStore : IAsyncDisposable
         public override async Task WriteAsync(IReadOnlyList<Case> cases, CancellationToken ct)
         {
             await using var tx = connection.BeginTransaction();
-            Insert("cases", CaseColumns, cases.Select(Values));
-            Insert("case_steps", StepColumns, cases.SelectMany(c => c.Steps).Select(Values));
-            Insert("case_photos", PhotoColumns, cases.SelectMany(c => c.PhotoLinks).Select(Values));
+            Insert("cases", CaseColumns, cases, static (row, c) => row.Bind(Values(c)));
+            Insert("case_steps", StepColumns, cases.SelectMany(c => c.Steps), static (row, s) => row.Bind(Values(s)));
+            Insert("case_photos", PhotoColumns, cases.SelectMany(c => c.PhotoLinks), static (row, p) => row.Bind(Values(p)));
             await tx.CommitAsync(ct);
         }
 
         public override async Task WriteRollupAsync(IReadOnlyList<KpiRollup> rows, CancellationToken ct)
         {
             await using var tx = connection.BeginTransaction();
-            Insert("kpi_rollup", RollupColumns, rows.Select(Values));
+            Insert("kpi_rollup", RollupColumns, rows, BindRollup);
             await tx.CommitAsync(ct);
         }
 
-        private void Insert(string table, string[] columns, IEnumerable<object?[]> rows)
+        /// <summary>A rollup row bound field by field, in <see cref="RollupColumns"/> order, as <see cref="Values(KpiRollup)"/> lists it.</summary>
+        private static void BindRollup(Row row, KpiRollup r)
+        {
+            row.Date(1, r.Day);
+            row.Integer(2, (short)r.Grain);
+            row.Text(3, r.RegionPath);
+            row.Integer(4, (short)r.Level);
+            row.Integer(5, (short)r.Dim);
+            row.Text(6, r.Key);
+            var counters = r.CounterValues();
+            for (var i = 0; i < counters.Length; i++)
+            {
+                row.Integer(7 + i, counters[i]);
+            }
+
+            row.Blob(7 + counters.Length, r.Bins);
+        }
+
+        private void Insert<T>(string table, string[] columns, IEnumerable<T> rows, Action<Row, T> bind)
         {
             var db = connection.Handle!;
             var sql = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => $"\"{c}\""))}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
             Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
             try
             {
-                foreach (var row in rows)
+                var row = new Row(statement, db, text);
+                foreach (var value in rows)
                 {
-                    for (var i = 0; i < row.Length; i++)
-                    {
-                        var at = i + 1;
-                        Check(row[i] switch
-                        {
-                            null => raw.sqlite3_bind_null(statement, at),
-                            string s => raw.sqlite3_bind_text(statement, at, s),
-                            long l => raw.sqlite3_bind_int64(statement, at, l),
-                            int n => raw.sqlite3_bind_int(statement, at, n),
-                            short n => raw.sqlite3_bind_int(statement, at, n),
-                            byte[] b => raw.sqlite3_bind_blob(statement, at, b),
-
-                            // The text Microsoft.Data.Sqlite writes for a DateOnly.
-                            DateOnly d => raw.sqlite3_bind_text(statement, at, d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-                            double d => raw.sqlite3_bind_double(statement, at, d),
-                            bool b => raw.sqlite3_bind_int(statement, at, b ? 1 : 0),
-
-                            // The text EF Core and Microsoft.Data.Sqlite write for a DateTime.
-                            DateTime t => raw.sqlite3_bind_text(statement, at, t.ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture)),
-                            _ => throw new InvalidOperationException($"No SQLite binding for {row[i]!.GetType().Name}."),
-                        }, db);
-                    }
-
+                    bind(row, value);
                     var result = raw.sqlite3_step(statement);
                     if (result != raw.SQLITE_DONE)
                     {
@@ -188,10 +185,90 @@ public abstract class DemoCaseStore : IAsyncDisposable
 
                     raw.sqlite3_reset(statement);
                 }
+
+                text = row.Buffer;
             }
             finally
             {
                 raw.sqlite3_finalize(statement);
+            }
+        }
+
+        private byte[] text = new byte[1024];
+
+        /// <summary>
+        /// Binds one row's values to a prepared insert by position, as Microsoft.Data.Sqlite would store them: text as UTF-8
+        /// (encoded into a buffer kept from row to row, since SQLite copies what is bound), DateTime and DateOnly in its text
+        /// formats, bools and integers as integers.
+        /// </summary>
+        private sealed class Row(sqlite3_stmt statement, SQLitePCL.sqlite3 db, byte[] buffer)
+        {
+            public byte[] Buffer { get; private set; } = buffer;
+
+            public void Bind(object?[] values)
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var at = i + 1;
+                    switch (values[i])
+                    {
+                        case null: Check(raw.sqlite3_bind_null(statement, at), db); break;
+                        case string s: Text(at, s); break;
+                        case long l: Integer(at, l); break;
+                        case int n: Integer(at, n); break;
+                        case short n: Integer(at, n); break;
+                        case byte[] b: Blob(at, b); break;
+                        case DateOnly d: Date(at, d); break;
+                        case double d: Check(raw.sqlite3_bind_double(statement, at, d), db); break;
+                        case bool b: Integer(at, b ? 1 : 0); break;
+                        case DateTime t: Formatted(at, t, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF"); break;
+                        case var other: throw new InvalidOperationException($"No SQLite binding for {other.GetType().Name}.");
+                    }
+                }
+            }
+
+            public void Integer(int at, long value) => Check(raw.sqlite3_bind_int64(statement, at, value), db);
+
+            public void Blob(int at, byte[]? value) => Check(value is null ? raw.sqlite3_bind_null(statement, at) : raw.sqlite3_bind_blob(statement, at, value), db);
+
+            // The text Microsoft.Data.Sqlite writes for a DateOnly.
+            public void Date(int at, DateOnly value) => Formatted(at, value, "yyyy-MM-dd");
+
+            public void Text(int at, string? value)
+            {
+                if (value is null)
+                {
+                    Check(raw.sqlite3_bind_null(statement, at), db);
+                    return;
+                }
+
+                if (value.Length == 0)
+                {
+                    // An empty span is a null pointer, which SQLite would store as NULL.
+                    Check(raw.sqlite3_bind_text(statement, at, value), db);
+                    return;
+                }
+
+                var length = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+                if (length > Buffer.Length)
+                {
+                    Buffer = new byte[Math.Max(length, Buffer.Length * 2)];
+                }
+
+                var written = System.Text.Encoding.UTF8.GetBytes(value, Buffer);
+                Check(raw.sqlite3_bind_text(statement, at, Buffer.AsSpan(0, written)), db);
+            }
+
+            private void Formatted<TValue>(int at, TValue value, string format)
+                where TValue : IUtf8SpanFormattable
+            {
+                Span<byte> utf8 = stackalloc byte[64];
+                if (!value.TryFormat(utf8, out var written, format, System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    throw new InvalidOperationException($"Column {at}: {value} does not format as SQLite text.");
+                }
+
+                Check(raw.sqlite3_bind_text(statement, at, utf8[..written]), db);
             }
         }
 
