@@ -129,8 +129,10 @@ public sealed class KpiFolder(
         var cells = new Dictionary<KpiCell, KpiTotals>();
         foreach (var chunk in caseIds.Chunk(2_000))
         {
-            var paths = await db.Set<Case>().IgnoreQueryFilters().AsNoTracking().Where(c => chunk.Contains(c.Id)).Select(c => new { c.Id, c.RegionPath }).ToDictionaryAsync(c => c.Id, c => c.RegionPath, ct);
-            var steps = await db.Set<CaseStep>().AsNoTracking().Where(s => chunk.Contains(s.CaseId) && s.Id <= to).ToListAsync(ct);
+            // Thousands of ids as one JSON parameter (EF.Parameter), not one parameter each: SQLite looks every parameter's
+            // name up among those before it, when it parses the statement and again when each is bound.
+            var paths = await db.Set<Case>().IgnoreQueryFilters().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Id)).Select(c => new { c.Id, c.RegionPath }).ToDictionaryAsync(c => c.Id, c => c.RegionPath, ct);
+            var steps = await db.Set<CaseStep>().AsNoTracking().Where(s => EF.Parameter(chunk).Contains(s.CaseId) && s.Id <= to).ToListAsync(ct);
             foreach (var group in steps.GroupBy(s => s.CaseId))
             {
                 var regions = KpiRollup.RegionsOf(paths[group.Key]).ToArray();
@@ -180,7 +182,7 @@ public sealed class KpiFolder(
                 var dims = part.Select(c => c.Key.Dim).Distinct().ToList();
                 var paths = part.Select(c => c.Key.RegionPath).Distinct().ToList();
                 var existing = (await db.Set<KpiRollup>().IgnoreQueryFilters().AsNoTracking()
-                    .Where(r => dims.Contains(r.Dim) && r.Level == level && r.Grain == grain && r.Day == day && paths.Contains(r.RegionPath))
+                    .Where(r => dims.Contains(r.Dim) && r.Level == level && r.Grain == grain && r.Day == day && EF.Parameter(paths).Contains(r.RegionPath))
                     .ToListAsync(ct))
                     .ToDictionary(r => new KpiCell(r.Day, r.Grain, r.RegionPath, r.Dim, r.Key));
                 foreach (var (cell, totals) in part)

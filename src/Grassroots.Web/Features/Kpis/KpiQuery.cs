@@ -133,7 +133,9 @@ public static class KpiQuery
             .Distinct().ToList();
         foreach (var chunk in caseIds.Chunk(2_000))
         {
-            var cases = db.Set<Case>().AsNoTracking().Where(c => chunk.Contains(c.Id));
+            // Thousands of ids as one JSON parameter (EF.Parameter), not one parameter each: SQLite looks every parameter's
+            // name up among those before it, when it parses the statement and again when each is bound.
+            var cases = db.Set<Case>().AsNoTracking().Where(c => EF.Parameter(chunk).Contains(c.Id));
             if (selection.RegionPath is { Length: > 0 } prefix)
             {
                 cases = cases.Where(c => c.RegionPath.StartsWith(prefix));
@@ -141,7 +143,7 @@ public static class KpiQuery
 
             var paths = await cases.Select(c => new { c.Id, c.RegionPath }).ToDictionaryAsync(c => c.Id, c => c.RegionPath, ct);
             var ids = paths.Keys.ToList();
-            var steps = await db.Set<CaseStep>().AsNoTracking().Where(s => ids.Contains(s.CaseId)).ToListAsync(ct);
+            var steps = await db.Set<CaseStep>().AsNoTracking().Where(s => EF.Parameter(ids).Contains(s.CaseId)).ToListAsync(ct);
             foreach (var group in steps.GroupBy(s => s.CaseId))
             {
                 KpiReplay.Replay(group, calendar, fact =>
