@@ -157,6 +157,28 @@ public class CaseWorkflowTests(WorkflowApp app) : IClassFixture<WorkflowApp>
     }
 
     [Fact]
+    public async Task TwoSavesOfACaseFromTheSameVersion_TheSecondIsRefused_AndTheFirstIsKept()
+    {
+        // What keeps two servers (or two requests) from both moving a case from one state: the step count is its version.
+        var id = await ReportAsync();
+        await using var first = app.Services.CreateAsyncScope();
+        await using var second = app.Services.CreateAsyncScope();
+        var a = first.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
+        var b = second.ServiceProvider.GetRequiredService<Grassroots.Data.AppDbContext>();
+        var ca = await a.Set<Case>().IgnoreQueryFilters().SingleAsync(c => c.Id == id, Ct);
+        var cb = await b.Set<Case>().IgnoreQueryFilters().SingleAsync(c => c.Id == id, Ct);
+        var version = ca.StepCount;
+
+        (ca.StepCount, ca.Description) = (version + 1, "first");
+        (cb.StepCount, cb.Description) = (version + 1, "second");
+        await a.SaveChangesAsync(Ct);
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => b.SaveChangesAsync(Ct));
+
+        var stored = await LoadAsync(id);
+        Assert.Equal((version + 1, "first"), (stored.StepCount, stored.Description));
+    }
+
+    [Fact]
     public async Task BadBodies_Are400_AndChangeNothing()
     {
         var id = await ReportAsync();
