@@ -7,7 +7,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
 {
     public void Configure(EntityTypeBuilder<Case> b)
     {
-        b.ToTable("cases");
+        // On SQLite an UPDATE … RETURNING (EF's check of the version below) gathers the returned row in a temporary table
+        // of its own; without it EF reads the count of changed rows instead.
+        b.ToTable("cases", t => t.UseSqlReturningClause(false));
         b.HasKey(c => c.Id);
         b.Property(c => c.TrackingCode).HasMaxLength(16);
         b.Property(c => c.CategoryCode).HasMaxLength(16);
