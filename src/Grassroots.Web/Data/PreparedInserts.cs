@@ -397,12 +397,12 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 null or DBNull => SQLitePCL.raw.sqlite3_bind_null(statement, index),
                 _ => kinds[index - 1] switch
                 {
-                    Kind.Text => BindText(index, (string)value),
+                    Kind.Text => SqliteText.Bind(statement, index, (string)value, ref text),
                     Kind.Integer => SQLitePCL.raw.sqlite3_bind_int64(statement, index, value is bool b ? (b ? 1L : 0L) : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)),
                     Kind.Real => SQLitePCL.raw.sqlite3_bind_double(statement, index, Real(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture))),
                     Kind.Blob => SQLitePCL.raw.sqlite3_bind_blob(statement, index, (byte[])value),
-                    Kind.DateTimeText => BindFormatted(index, (DateTime)value, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF"),
-                    Kind.DateTimeOffsetText => BindFormatted(index, (DateTimeOffset)value, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz"),
+                    Kind.DateTimeText => SqliteText.Bind(statement, index, (DateTime)value, SqliteText.DateTimeFormat),
+                    Kind.DateTimeOffsetText => SqliteText.Bind(statement, index, (DateTimeOffset)value, SqliteText.DateTimeOffsetFormat),
                     _ => throw new InvalidOperationException($"No binding for column {index}."),
                 },
             };
@@ -410,37 +410,6 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
             {
                 throw new InvalidOperationException($"SQLite refused the value of column {index}: {rc}.");
             }
-        }
-
-        /// <summary>
-        /// Text as UTF-8, encoded into a buffer the statement keeps (SQLite copies a bound value): the bytes
-        /// Microsoft.Data.Sqlite sends, without an array of them for every value.
-        /// </summary>
-        private int BindText(int index, string value)
-        {
-            if (value.Length == 0)
-            {
-                // An empty span is a null pointer, which SQLite would store as NULL.
-                return SQLitePCL.raw.sqlite3_bind_text(statement, index, value);
-            }
-
-            var length = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
-            if (length > text.Length)
-            {
-                text = new byte[Math.Max(length, text.Length * 2)];
-            }
-
-            var written = System.Text.Encoding.UTF8.GetBytes(value, text);
-            return SQLitePCL.raw.sqlite3_bind_text(statement, index, text.AsSpan(0, written));
-        }
-
-        private int BindFormatted<T>(int index, T value, string format)
-            where T : IUtf8SpanFormattable
-        {
-            Span<byte> utf8 = stackalloc byte[64];
-            return value.TryFormat(utf8, out var written, format, System.Globalization.CultureInfo.InvariantCulture)
-                ? SQLitePCL.raw.sqlite3_bind_text(statement, index, utf8[..written])
-                : throw new InvalidOperationException($"Column {index}: {value} does not format as SQLite text.");
         }
 
         private static double Real(double value) =>

@@ -110,18 +110,23 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         return rows;
     }
 
+    /// <summary>An open connection to the test database, with case 1 (key "ef") saved by EF to compare with.</summary>
+    private async Task<SqliteConnection> WithACaseSavedByEFAsync()
+    {
+        var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var db = new AppDbContext(Options(connection));
+        await using var tx = await db.Database.BeginTransactionAsync(Ct);
+        AddCase(db, 1, "ef");
+        await db.SaveChangesAsync(Ct);
+        await tx.CommitAsync(Ct);
+        return connection;
+    }
+
     [Fact]
     public async Task TheRowsInsertedByTheWriter_AreTheRowsEFWrites_ColumnByColumn()
     {
-        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        await connection.OpenAsync(Ct);
-        await using (var db = new AppDbContext(Options(connection)))
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(Ct);
-            AddCase(db, 1, "ef");
-            await db.SaveChangesAsync(Ct);
-            await tx.CommitAsync(Ct);
-        }
+        await using var connection = await WithACaseSavedByEFAsync();
 
         using var inserts = new PreparedInserts(connection, chain);
         await using (var db = new AppDbContext(Options(connection)))
@@ -168,15 +173,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     [Fact]
     public async Task ANewCaseHandedOverUntracked_IsStoredAsEFStoresIt_WithItsStepsAndPhotoLinks()
     {
-        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        await connection.OpenAsync(Ct);
-        await using (var db = new AppDbContext(Options(connection)))
-        {
-            await using var tx = await db.Database.BeginTransactionAsync(Ct);
-            AddCase(db, 1, "ef");
-            await db.SaveChangesAsync(Ct);
-            await tx.CommitAsync(Ct);
-        }
+        await using var connection = await WithACaseSavedByEFAsync();
 
         using var inserts = new PreparedInserts(connection, chain);
         await using (var db = new AppDbContext(Options(connection)))

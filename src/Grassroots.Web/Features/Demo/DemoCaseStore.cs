@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
+using Grassroots.Web.Data;
 using Grassroots.Web.Features.Cases;
 using Grassroots.Web.Features.Kpis;
 using Microsoft.Data.Sqlite;
@@ -197,13 +198,14 @@ public abstract class DemoCaseStore : IAsyncDisposable
         private byte[] text = new byte[1024];
 
         /// <summary>
-        /// Binds one row's values to a prepared insert by position, as Microsoft.Data.Sqlite would store them: text as UTF-8
-        /// (encoded into a buffer kept from row to row, since SQLite copies what is bound), DateTime and DateOnly in its text
-        /// formats, bools and integers as integers.
+        /// Binds one row's values to a prepared insert by position, as Microsoft.Data.Sqlite would store them (text through
+        /// <see cref="SqliteText"/>, into a buffer kept from row to row), bools and integers as integers.
         /// </summary>
         private sealed class Row(sqlite3_stmt statement, SQLitePCL.sqlite3 db, byte[] buffer)
         {
-            public byte[] Buffer { get; private set; } = buffer;
+            private byte[] buffer = buffer;
+
+            public byte[] Buffer => buffer;
 
             public void Bind(object?[] values)
             {
@@ -221,7 +223,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
                         case DateOnly d: Date(at, d); break;
                         case double d: Check(raw.sqlite3_bind_double(statement, at, d), db); break;
                         case bool b: Integer(at, b ? 1 : 0); break;
-                        case DateTime t: Formatted(at, t, @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFF"); break;
+                        case DateTime t: Check(SqliteText.Bind(statement, at, t, SqliteText.DateTimeFormat), db); break;
                         case var other: throw new InvalidOperationException($"No SQLite binding for {other.GetType().Name}.");
                     }
                 }
@@ -231,45 +233,10 @@ public abstract class DemoCaseStore : IAsyncDisposable
 
             public void Blob(int at, byte[]? value) => Check(value is null ? raw.sqlite3_bind_null(statement, at) : raw.sqlite3_bind_blob(statement, at, value), db);
 
-            // The text Microsoft.Data.Sqlite writes for a DateOnly.
-            public void Date(int at, DateOnly value) => Formatted(at, value, "yyyy-MM-dd");
+            public void Date(int at, DateOnly value) => Check(SqliteText.Bind(statement, at, value, SqliteText.DateOnlyFormat), db);
 
-            public void Text(int at, string? value)
-            {
-                if (value is null)
-                {
-                    Check(raw.sqlite3_bind_null(statement, at), db);
-                    return;
-                }
-
-                if (value.Length == 0)
-                {
-                    // An empty span is a null pointer, which SQLite would store as NULL.
-                    Check(raw.sqlite3_bind_text(statement, at, value), db);
-                    return;
-                }
-
-                var length = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
-                if (length > Buffer.Length)
-                {
-                    Buffer = new byte[Math.Max(length, Buffer.Length * 2)];
-                }
-
-                var written = System.Text.Encoding.UTF8.GetBytes(value, Buffer);
-                Check(raw.sqlite3_bind_text(statement, at, Buffer.AsSpan(0, written)), db);
-            }
-
-            private void Formatted<TValue>(int at, TValue value, string format)
-                where TValue : IUtf8SpanFormattable
-            {
-                Span<byte> utf8 = stackalloc byte[64];
-                if (!value.TryFormat(utf8, out var written, format, System.Globalization.CultureInfo.InvariantCulture))
-                {
-                    throw new InvalidOperationException($"Column {at}: {value} does not format as SQLite text.");
-                }
-
-                Check(raw.sqlite3_bind_text(statement, at, utf8[..written]), db);
-            }
+            public void Text(int at, string? value) =>
+                Check(value is null ? raw.sqlite3_bind_null(statement, at) : SqliteText.Bind(statement, at, value, ref buffer), db);
         }
 
         private static void Check(int result, SQLitePCL.sqlite3 db)
