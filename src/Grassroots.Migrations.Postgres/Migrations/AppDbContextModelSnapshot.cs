@@ -443,9 +443,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("ReporterPhone");
 
-                    b.HasIndex("TrackingCode")
-                        .IsUnique();
-
                     b.HasIndex("CategoryCode", "Lat");
 
                     b.HasIndex("CategoryCode", "ReportedAt");
@@ -470,6 +467,8 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"Supervision\" <> 'Red'");
 
                     b.ToTable("cases", (string)null);
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Cases.CasePhoto", b =>
@@ -560,6 +559,20 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.ToTable("case_steps", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.EarlierTrackingCode", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("earlier_tracking_codes", (string)null);
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Cases.IntakeRequest", b =>
                 {
                     b.Property<string>("Key")
@@ -580,6 +593,21 @@ namespace Grassroots.Migrations.Postgres.Migrations
                     b.HasIndex("At");
 
                     b.ToTable("intake_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.PlatformKey", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("platform_keys", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Categories.CaseCategory", b =>

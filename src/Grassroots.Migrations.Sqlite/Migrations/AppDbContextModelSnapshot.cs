@@ -436,9 +436,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ReporterPhone");
 
-                    b.HasIndex("TrackingCode")
-                        .IsUnique();
-
                     b.HasIndex("CategoryCode", "Lat");
 
                     b.HasIndex("CategoryCode", "ReportedAt");
@@ -463,6 +460,8 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"Supervision\" <> 'Red'");
 
                     b.ToTable("cases", (string)null);
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Cases.CasePhoto", b =>
@@ -551,6 +550,20 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.ToTable("case_steps", (string)null);
                 });
 
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.EarlierTrackingCode", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Code");
+
+                    b.ToTable("earlier_tracking_codes", (string)null);
+                });
+
             modelBuilder.Entity("Grassroots.Web.Features.Cases.IntakeRequest", b =>
                 {
                     b.Property<string>("Key")
@@ -571,6 +584,21 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex("At");
 
                     b.ToTable("intake_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Grassroots.Web.Features.Cases.PlatformKey", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("platform_keys", (string)null);
                 });
 
             modelBuilder.Entity("Grassroots.Web.Features.Categories.CaseCategory", b =>

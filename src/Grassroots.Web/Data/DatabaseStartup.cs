@@ -1,5 +1,6 @@
 using Grassroots.Data;
 using Grassroots.Web.Features.Calendar;
+using Grassroots.Web.Features.Cases;
 using Grassroots.Web.Features.Categories;
 using Grassroots.Web.Features.Demo;
 using Grassroots.Web.Features.Registry;
@@ -36,6 +37,7 @@ public static class DatabaseStartup
             // Every database, demo or not, gets the official schedules shipped with the product.
             await LoadCalendarYear.SeedShippedAsync(db, sp.GetRequiredService<TimeProvider>(), cancellationToken);
             await sp.GetRequiredService<LoadDictionary>().SeedIfEmptyAsync(cancellationToken);
+            await sp.GetRequiredService<TrackingCodes>().LoadAsync(db, cancellationToken);
 
             if (scale is { } s and not DemoScale.None && !await db.Regions.AnyAsync(cancellationToken))
             {

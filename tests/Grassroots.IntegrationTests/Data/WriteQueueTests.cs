@@ -106,7 +106,7 @@ public sealed class WriteQueueTests : IAsyncLifetime
     }
 
     /// <summary>A report's work as intake does it: a new case of its own each time it runs, handed to the writer's inserts where they take it.</summary>
-    private Task<long> Report(string code, string description) => Queue.WriteTogetherAsync(async (db, ct) =>
+    private Task<long> Report(string code, string description, string? key = null) => Queue.WriteTogetherAsync(async (db, ct) =>
     {
         var now = DateTime.UtcNow;
         var c = Case.Report("S0101", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.Hotline, 120.3, 31.57, "320213001001001",
@@ -117,6 +117,11 @@ public sealed class WriteQueueTests : IAsyncLifetime
             db.Set<Case>().Add(c);
         }
 
+        if (key is not null)
+        {
+            db.Set<IntakeRequest>().Add(new IntakeRequest { Key = key, CaseId = c.Id, Linked = false, At = now });
+        }
+
         new AuditTrail(db, new FixedActor(), TimeProvider.System).Record("test.report", "case:" + c.Id, new { code });
         return c.Id;
     }, Ct);
@@ -124,11 +129,11 @@ public sealed class WriteQueueTests : IAsyncLifetime
     [Fact]
     public async Task NewCasesOfAGroupTheDatabaseRefuses_AreSavedOnceEach_WhenItsWorksRunAgainAlone()
     {
-        await Report("TAKEN0000001", "先有的案件");
+        await Report("TAKEN0000001", "先有的案件", "taken");
         var release = new TaskCompletionSource();
         var hold = HoldTheWriter(release.Task);
         var good = Enumerable.Range(0, 5).Select(i => Report($"GOOD0000000{i}", $"好的 {i}")).ToList();
-        var taken = Report("TAKEN0000001", "跟踪码已被占用"); // the unique tracking code refuses the group's save
+        var taken = Report("TAKEN0000002", "请求键已被占用", "taken"); // the idempotency key is stored: its primary key refuses the group's save
         var more = Enumerable.Range(5, 3).Select(i => Report($"GOOD0000000{i}", $"好的 {i}")).ToList();
         release.SetResult();
         await hold;

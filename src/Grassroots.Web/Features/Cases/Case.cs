@@ -13,7 +13,7 @@ public sealed class Case : IGridAndUnitScoped
 {
     public long Id { get; set; }
 
-    /// <summary>The code a resident follows the case by.</summary>
+    /// <summary>The code a resident follows the case by: the id enciphered (<see cref="TrackingCodeCipher"/>), so it needs no index.</summary>
     public string TrackingCode { get; set; } = "";
 
     public required string CategoryCode { get; set; }
@@ -96,21 +96,6 @@ public sealed class Case : IGridAndUnitScoped
     /// <summary>The photos of the steps appended here, one row per photo and step (never loaded: written with the steps).</summary>
     public List<CasePhoto> PhotoLinks { get; set; } = [];
 
-    private const string TrackingAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-    /// <summary>A tracking code a resident can read out and type: ten characters without I, L, O or U.</summary>
-    public static string NewTrackingCode() =>
-        string.Create(10, 0, (span, _) =>
-        {
-            // 32 letters: the low five bits of a random byte pick one without bias, and one call fills all ten.
-            Span<byte> random = stackalloc byte[10];
-            System.Security.Cryptography.RandomNumberGenerator.Fill(random);
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = TrackingAlphabet[random[i] & 31];
-            }
-        });
-
     /// <summary>A new case in state 上报, with its first step.</summary>
     public static Case Report(string category, Urgency urgency, CaseSource source, double lon, double lat, string grid, string regionPath, string description, StepActor actor, DateTime now, DateTime registerDeadline, string? photos = null, string? trackingCode = null)
     {
@@ -124,7 +109,7 @@ public sealed class Case : IGridAndUnitScoped
             GridCode = grid,
             RegionPath = regionPath,
             Description = description,
-            TrackingCode = trackingCode ?? NewTrackingCode(),
+            TrackingCode = trackingCode ?? "",
             Status = CaseStatus.Reported,
             ReportedAt = now,
             StageStartedAt = now,

@@ -34,7 +34,6 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
 
         // Every transition appends a step: the count is the case's version, so two servers cannot both move it from the same state.
         b.Property(c => c.StepCount).IsConcurrencyToken();
-        b.HasIndex(c => c.TrackingCode).IsUnique();
 
         // Lists by place and time (keyset pages), the overdue sweep, a unit's work, the duplicate check.
         b.Property(c => c.DistrictCode).HasMaxLength(12);

@@ -29,7 +29,8 @@ public sealed record IntakeOutcome(ReportedDto? Case, bool Linked, ProblemHttpRe
 /// </summary>
 public sealed class CaseIntake(
     RegistryCache registry, CalendarCache calendars, DeadlineCache deadlines, UnitDirectory units, WriteQueue writes,
-    TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights, IPhotoStore photoStore, DuplicateIndex nearby)
+    TimeProvider clock, IOptions<IntakeOptions> options, IOptions<TrafficLightOptions> lights, IPhotoStore photoStore, DuplicateIndex nearby,
+    TrackingCodes trackingCodes)
 {
     /// <param name="scope">The reporter's data scope; null for channels open to the public (residents, Open311 keys scoped to the city).</param>
     public async Task<IntakeOutcome> ReportAsync(IntakeInput request, StepActor actor, IDataScope? scope, string? idempotencyKey, CancellationToken ct)
@@ -133,11 +134,11 @@ public sealed class CaseIntake(
 
         var settings = options.Value;
         // What the writer's turn needs and does not depend on the database, computed here on the request's thread: the
-        // new case's audit digest (its id is in the entry's target, which the chain hashes) and a tracking code. A report
-        // that joins a case, the rare one, has its digest made in the turn.
+        // new case's audit digest (its id is in the entry's target, which the chain hashes). A report that joins a case,
+        // the rare one, has its digest made in the turn.
         var redacted = Redacted(request);
         var reportDigest = AuditChain.DigestOf(new { request = redacted, unit = unit?.Code });
-        string? trackingCode = Case.NewTrackingCode();
+        var cipher = trackingCodes.Cipher;
         // Saved with the other reports waiting beside it, in one save: the work reads all it needs again if it runs twice.
         var (c, linked) = await writes.WriteTogetherAsync(async (w, token) =>
         {
@@ -162,11 +163,10 @@ public sealed class CaseIntake(
             }
             else
             {
-                // The first run takes the code made above; a run again (its group's save failed, perhaps on a code
-                // already taken) draws a new one.
-                var code = Interlocked.Exchange(ref trackingCode, null) ?? Case.NewTrackingCode();
-                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, photos, code);
-                saved.Id = await CaseIds.NextAsync(w, token);
+                // The tracking code is the new id enciphered: unique without an index to keep.
+                var id = await CaseIds.NextAsync(w, token);
+                saved = Case.Report(category.Code, urgency, source, request.Lon.Value, request.Lat.Value, location.Grid.Code, location.Community.Path, description!, actor, now, registerDeadline, photos, cipher.New(id));
+                saved.Id = id;
                 saved.Area = area;
                 saved.RoutedUnitCode = unit?.Code;
                 saved.StageYellowAt = dispatch.YellowAt;

@@ -26,6 +26,7 @@ public static class CasesSetup
         services.AddHostedService<OverdueSweeper>();
         services.AddScoped<CaseIntake>();
         services.AddSingleton<DuplicateIndex>();
+        services.AddSingleton<TrackingCodes>();
         services.AddSingleton<Units.UnitDirectory>();
         services.Configure<PrivacyOptions>(configuration.GetSection("Privacy"));
         services.AddSingleton<EraseExpiredContacts>();

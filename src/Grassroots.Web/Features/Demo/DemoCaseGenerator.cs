@@ -44,7 +44,6 @@ public sealed class DemoCaseGenerator
 
     private static readonly StepActor System = new("system", "System");
     private static readonly StepActor Public = new("public", "Resident");
-    private const string TrackingAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
     private readonly IReadOnlyList<DemoCasePlace> places;
     private readonly CaseCategory[] categories;
@@ -54,6 +53,7 @@ public sealed class DemoCaseGenerator
     private readonly IReadOnlySet<string> activeUnits;
     private readonly DemoStaff staff;
     private readonly DemoCaseSettings settings;
+    private readonly TrackingCodeCipher codes;
     private readonly double[] placeWeights;
     private readonly IPointOnGeometryLocator?[] locators;
     private readonly Dictionary<string, string[]> names = new(StringComparer.Ordinal);
@@ -62,8 +62,9 @@ public sealed class DemoCaseGenerator
 
     public DemoCaseGenerator(
         IReadOnlyList<DemoCasePlace> places, IEnumerable<CaseCategory> categories, DeadlineTable deadlines, WorkingCalendar calendar,
-        IReadOnlySet<string> activeUnits, DemoStaff staff, DemoCaseSettings settings)
+        IReadOnlySet<string> activeUnits, DemoStaff staff, TrackingCodeCipher codes, DemoCaseSettings settings)
     {
+        this.codes = codes;
         this.places = places;
         this.categories = [.. categories.Where(c => c.IsSubcategory && c.Active).OrderBy(c => c.Code, StringComparer.Ordinal)];
         this.deadlines = deadlines;
@@ -120,7 +121,7 @@ public sealed class DemoCaseGenerator
 
                 var c = Generate(new Rng(Mix(settings.Seed, day + 1, index + 1)), at, source, date);
                 c.Id = caseId++;
-                c.TrackingCode = TrackingCode(c.Id);
+                c.TrackingCode = codes.Encode(c.Id, (uint)Mix(settings.Seed, 0, (int)c.Id));
                 foreach (var step in c.Steps)
                 {
                     step.Id = stepId++;
@@ -137,22 +138,6 @@ public sealed class DemoCaseGenerator
 
             yield return cases;
         }
-    }
-
-    /// <summary>Unique by construction: the id scrambled by a bijection of 50 bits, written in 10 base-32 characters.</summary>
-    private string TrackingCode(long id)
-    {
-        const ulong mask = (1UL << 50) - 1;
-        var key = Mix(settings.Seed, 0, 99) & mask;
-        var x = (((ulong)id * 0x5DEECE66DUL) & mask) ^ key;
-        return string.Create(10, x, (span, v) =>
-        {
-            for (var i = 9; i >= 0; i--)
-            {
-                span[i] = TrackingAlphabet[(int)(v & 31)];
-                v >>= 5;
-            }
-        });
     }
 
     /// <summary>When the day's reports came in and by which channel, sorted by time.</summary>

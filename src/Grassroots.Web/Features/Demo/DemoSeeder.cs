@@ -37,7 +37,7 @@ public sealed record DemoCasesSeeded(long Cases, long Steps, DateTime From, Date
 public sealed class DemoSeeder(
     AppDbContext db, AuditTrail audit, CreateAccount createAccount, CalendarCache calendars, TimeProvider clock,
     IOptions<TrafficLightOptions> lights, IOptions<SupervisionOptions> supervision, IOptions<RatingOptions> rating,
-    IOptions<PrivacyOptions> privacy, ILogger<DemoSeeder> logger)
+    IOptions<PrivacyOptions> privacy, TrackingCodes trackingCodes, ILogger<DemoSeeder> logger)
 {
     /// <summary>
     /// How many cases go to the database in one transaction (SQLite) or one COPY (PostgreSQL). Fewer than the days the
@@ -112,8 +112,10 @@ public sealed class DemoSeeder(
         var places = Places(city);
         var now = clock.GetUtcNow().UtcDateTime;
         var rate = casesPerDay ?? places.Count * DemoCaseGenerator.CasesPerGridPerDay;
+        // The cases' tracking codes are enciphered under this database's key, made here if the database has none yet.
+        await trackingCodes.LoadAsync(db, cancellationToken);
         var generator = new DemoCaseGenerator(
-            places, categories, deadlines, calendar, units, Staff(city),
+            places, categories, deadlines, calendar, units, Staff(city), trackingCodes.Cipher,
             new DemoCaseSettings(seed, rate, now, lights.Value.YellowShare, supervision.Value, rating.Value.ReopenWindowDays, privacy.Value.ContactRetentionDays));
         var from = DemoCaseGenerator.YearStart(now);
         logger.LogInformation("Generating this year's cases: {Rate:F0} a day over {Grids} grids, from {From:yyyy-MM-dd} to now", rate, places.Count, from + WorkingCalendar.ChinaOffset);

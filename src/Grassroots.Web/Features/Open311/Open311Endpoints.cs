@@ -348,7 +348,7 @@ public static class Open311Endpoints
         public string? RegionPath => path;
     }
 
-    private static async Task<IResult> Token(string token, string format, HttpRequest request, AppDbContext db, IOptions<Open311Options> options, CancellationToken ct)
+    private static async Task<IResult> Token(string token, string format, HttpRequest request, AppDbContext db, TrackingCodes codes, IOptions<Open311Options> options, CancellationToken ct)
     {
         if (!TryFormat(format, out var fmt, out var error))
         {
@@ -360,8 +360,8 @@ public static class Open311Endpoints
             return wrong;
         }
 
-        var code = token.Trim().ToUpperInvariant();
-        var id = await db.Set<Case>().IgnoreQueryFilters().Where(c => c.TrackingCode == code).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
+        var code = TrackingCodeCipher.Normalize(token) ?? token.Trim();
+        var id = await codes.FindCaseIdAsync(db, code, ct);
         return id is null
             ? Errors(fmt, StatusCodes.Status404NotFound, ("token", Text.Pick($"没有令牌 {token}", $"no token {token}")))
             : new Open311Result(new O311List("service_requests", "request", [new O311Object("request",

@@ -17,7 +17,7 @@ namespace Grassroots.Web.Features.Residents;
 /// </summary>
 public sealed class RateCase(
     WriteQueue writes, CalendarCache calendars, DeadlineCache deadlines, TimeProvider clock,
-    IOptions<RatingOptions> rating, IOptions<TrafficLightOptions> lights)
+    IOptions<RatingOptions> rating, IOptions<TrafficLightOptions> lights, TrackingCodes trackingCodes)
 {
     /// <returns>Null when the rating was recorded, else the problem that stopped it (nothing written).</returns>
     public async Task<ProblemHttpResult?> RunAsync(string trackingCode, string? ratingText, string? comment, StepActor actor, CancellationToken ct)
@@ -45,7 +45,9 @@ public sealed class RateCase(
         var table = await deadlines.GetAsync(ct);
         return await writes.WriteAsync<ProblemHttpResult?>(async (db, token) =>
         {
-            var c = await db.Set<Case>().IgnoreQueryFilters().FirstOrDefaultAsync(x => x.TrackingCode == code, token);
+            var c = await trackingCodes.FindCaseIdAsync(db, code, token) is { } id
+                ? await db.Set<Case>().IgnoreQueryFilters().FirstOrDefaultAsync(x => x.Id == id, token)
+                : null;
             if (c is null)
             {
                 return ResidentEndpoints.NotFound(code);

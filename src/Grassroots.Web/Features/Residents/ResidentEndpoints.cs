@@ -97,9 +97,9 @@ public static class ResidentEndpoints
         return outcome.Linked ? TypedResults.Ok(dto) : TypedResults.Created($"/api/public/cases/{c.TrackingCode}", dto);
     }
 
-    private static async Task<Results<Ok<PublicCaseDto>, ProblemHttpResult>> Follow(string trackingCode, AppDbContext db, RegistryCache registry, CancellationToken ct)
+    private static async Task<Results<Ok<PublicCaseDto>, ProblemHttpResult>> Follow(string trackingCode, AppDbContext db, TrackingCodes codes, RegistryCache registry, CancellationToken ct)
     {
-        var c = await FindAsync(db, trackingCode, ct);
+        var c = await FindAsync(db, codes, trackingCode, ct);
         if (c is null)
         {
             return NotFound(trackingCode);
@@ -129,14 +129,13 @@ public static class ResidentEndpoints
     /// A case by tracking code, whoever asks: the code is the resident's key to their own case, so the
     /// staff data scope does not apply (a signed-in member of staff opening the page sees what a resident sees).
     /// </summary>
-    private static Task<Case?> FindAsync(AppDbContext db, string trackingCode, CancellationToken ct)
-    {
-        var code = trackingCode.Trim().ToUpperInvariant();
-        return db.Set<Case>().IgnoreQueryFilters().AsNoTracking().Include(x => x.Steps).FirstOrDefaultAsync(x => x.TrackingCode == code, ct);
-    }
+    private static async Task<Case?> FindAsync(AppDbContext db, TrackingCodes codes, string trackingCode, CancellationToken ct) =>
+        await codes.FindCaseIdAsync(db, trackingCode, ct) is { } id
+            ? await db.Set<Case>().IgnoreQueryFilters().AsNoTracking().Include(x => x.Steps).FirstOrDefaultAsync(x => x.Id == id, ct)
+            : null;
 
     private static async Task<Results<Ok<PublicCaseDto>, ProblemHttpResult>> Rate(
-        string trackingCode, RateRequest request, RateCase rate, AppDbContext db, RegistryCache registry, CancellationToken ct)
+        string trackingCode, RateRequest request, RateCase rate, AppDbContext db, TrackingCodes codes, RegistryCache registry, CancellationToken ct)
     {
         var result = await rate.RunAsync(trackingCode, request.Rating, request.Comment, Resident, ct);
         if (result is { } problem)
@@ -144,7 +143,7 @@ public static class ResidentEndpoints
             return problem;
         }
 
-        return await Follow(trackingCode, db, registry, ct);
+        return await Follow(trackingCode, db, codes, registry, ct);
     }
 
     internal static ProblemHttpResult NotFound(string trackingCode) =>

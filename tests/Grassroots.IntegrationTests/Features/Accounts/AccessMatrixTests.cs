@@ -309,6 +309,10 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         (c.ReporterName, c.ReporterPhone) = ("赵六", "13900001111");
         db.Add(c);
         await db.SaveChangesAsync();
+
+        // Its tracking code, as intake makes it: the id the save gave, enciphered.
+        c.TrackingCode = scope.ServiceProvider.GetRequiredService<Grassroots.Web.Features.Cases.TrackingCodes>().Cipher.New(c.Id);
+        await db.SaveChangesAsync();
         return c.Id;
     }
 

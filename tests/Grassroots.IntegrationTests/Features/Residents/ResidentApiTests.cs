@@ -91,6 +91,27 @@ public class ResidentApiTests(PublicApp app) : IClassFixture<PublicApp>
         Assert.Equal("unknown-rating", bad.GetProperty("errors")[0].GetProperty("code").GetString());
     }
 
+    /// <summary>The code is the case id enciphered under the database's key: read out over the phone it still finds the case, and the same id with other random bits finds nothing.</summary>
+    [Fact]
+    public async Task ACodeReadOutOverThePhone_FindsTheCase_AndACodeForgedForItsIdDoesNot()
+    {
+        var client = app.CreateClient();
+        var (lon, lat, _) = PublicSide.PointIn(app, "320213", 16);
+        var code = await PublicSide.ReportAsync(client, "B0202", lon, lat);
+        var id = await app.WithDbAsync(db => db.Set<Case>().Where(c => c.TrackingCode == code).Select(c => c.Id).SingleAsync(Ct));
+        var cipher = new TrackingCodeCipher(await app.WithDbAsync(db => db.Set<PlatformKey>().Select(k => k.Value).SingleAsync(Ct)));
+        Assert.True(cipher.TryDecode(code, out var decoded));
+        Assert.Equal(id, decoded);
+
+        var typed = (code[..5] + " - " + code[5..]).ToLowerInvariant().Replace('0', 'o').Replace('1', 'l');
+        var followed = await (await client.GetAsync($"/api/public/cases/{Uri.EscapeDataString(typed)}", Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(code, followed.GetProperty("trackingCode").GetString());
+
+        var forged = Enumerable.Range(0, 4).Select(s => cipher.Encode(id, (uint)s)).First(c => c != code);
+        await (await client.GetAsync($"/api/public/cases/{forged}", Ct)).ProblemAsync(HttpStatusCode.NotFound);
+        await (await client.PostAsJsonAsync($"/api/public/cases/{forged}/rate", new { rating = "满意" }, Ct)).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task Satisfied_IsRecordedOnce_AndASecondRatingIsRefused()
     {

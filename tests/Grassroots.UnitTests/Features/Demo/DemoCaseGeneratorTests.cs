@@ -14,6 +14,7 @@ public class DemoCaseGeneratorTests
     private static readonly CategoryDictionary Dictionary = CategoryFile.Read(CategoryFile.Shipped(), FileFormat.Csv, new ImportErrors())!;
     private static readonly WorkingCalendar Calendar = new(CalendarRules.Shipped(), WorkingSchedule.Default);
     private static readonly SupervisionOptions Supervision = new();
+    private static readonly TrackingCodeCipher Codes = new(new byte[32]);
 
     /// <summary>Thursday 26 November 2026, 10:30 in Wuxi.</summary>
     private static readonly DateTime Now = new(2026, 11, 26, 2, 30, 0, DateTimeKind.Utc);
@@ -26,7 +27,7 @@ public class DemoCaseGeneratorTests
         var places = DemoSeeder.Places(City.Value);
         var generator = new DemoCaseGenerator(
             places, Dictionary.Categories, new DeadlineTable(Dictionary.Deadlines), Calendar,
-            DemoUnits.For(City.Value.Regions).Select(u => u.Code).ToHashSet(StringComparer.Ordinal), DemoSeeder.Staff(City.Value),
+            DemoUnits.For(City.Value.Regions).Select(u => u.Code).ToHashSet(StringComparer.Ordinal), DemoSeeder.Staff(City.Value), Codes,
             new DemoCaseSettings(seed, perDay ?? places.Count * DemoCaseGenerator.CasesPerGridPerDay, now, 0.8, Supervision, 7, contactRetentionDays));
         return [.. generator.Days().SelectMany(d => d)];
     }
@@ -107,6 +108,7 @@ public class DemoCaseGeneratorTests
         var days = (Now - DemoCaseGenerator.YearStart(Now)).TotalDays;
         Assert.InRange(cases.Count, rate * days * 0.9, rate * days * 1.1);
         Assert.Equal(cases.Count, cases.Select(c => c.TrackingCode).Distinct().Count());
+        Assert.All(cases, c => Assert.Equal((true, c.Id), (Codes.TryDecode(c.TrackingCode, out var id), id)));
     }
 
     [Fact]
