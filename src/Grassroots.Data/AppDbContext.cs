@@ -39,6 +39,9 @@ public class AppDbContext : IdentityDbContext<Account>
     /// <summary>A handling unit's code for its staff; null for everyone else.</summary>
     public string? ScopeUnit => scope?.Unit;
 
+    /// <summary>The annotation of an index that only the PostgreSQL model keeps (<c>.HasAnnotation(AppDbContext.PostgresOnly, true)</c>).</summary>
+    public const string PostgresOnly = "Grassroots:PostgresOnly";
+
     private static Assembly[] modelAssemblies = [];
 
     public static void UseModelFrom(Assembly assembly)
@@ -60,6 +63,22 @@ public class AppDbContext : IdentityDbContext<Account>
         foreach (var assembly in modelAssemblies)
         {
             builder.ApplyConfigurationsFromAssembly(assembly);
+        }
+
+        // An index one provider needs and the other does not pay for: marked where it is declared, settled here.
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            foreach (var index in entity.GetDeclaredIndexes().Where(i => i.FindAnnotation(PostgresOnly) is not null).ToList())
+            {
+                if (IsSqlite)
+                {
+                    entity.RemoveIndex(index);
+                }
+                else
+                {
+                    index.RemoveAnnotation(PostgresOnly);
+                }
+            }
         }
 
         // Data scope is enforced here, once, for every query of every scoped entity.

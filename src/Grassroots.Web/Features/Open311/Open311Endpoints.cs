@@ -11,6 +11,7 @@ using Grassroots.Web.Features.Registry;
 using Grassroots.Web.Features.Residents;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using NetTopologySuite.Geometries;
 
 namespace Grassroots.Web.Features.Open311;
 
@@ -413,7 +414,7 @@ public static class Open311Endpoints
         var query = Public(db);
         var ordered = false;
         GeoArea? area = null;
-        string[]? serviceCodes = null;
+        (DateTime? From, DateTime? To) window = (null, null);
         if (Param(request, null, "service_request_id") is { } ids)
         {
             var keys = new List<long>();
@@ -437,7 +438,6 @@ public static class Open311Endpoints
             {
                 var list = codes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 query = query.Where(c => list.Contains(c.CategoryCode));
-                serviceCodes = list;
             }
 
             area = AreaOf(request, errors);
@@ -464,6 +464,7 @@ public static class Open311Endpoints
                 };
             }
 
+            window = (start, end);
             if (start is { } from)
             {
                 query = query.Where(c => c.ReportedAt >= from);
@@ -516,7 +517,7 @@ public static class Open311Endpoints
 
         if (area is not null)
         {
-            query = await WithinAsync(query, area, serviceCodes, db, ct);
+            query = Within(query, area, window.From, window.To, db, registry.Current);
         }
 
         if (!ordered)
@@ -722,7 +723,12 @@ public static class Open311Endpoints
     /// without one (in time order), where it matches often enough. Distances are on the local plane, as the duplicate
     /// check measures them.
     /// </summary>
-    private static async Task<IQueryable<Case>> WithinAsync(IQueryable<Case> query, GeoArea area, string[]? serviceCodes, AppDbContext db, CancellationToken ct)
+    /// <summary>
+    /// The cases inside the area: those of the communities whose grids meet it (from the registry in memory), read from
+    /// the community index, which carries each case's position and time, and tested there against the area, so that no
+    /// row outside it is read. A larger area than the largest circle is a plain filter on the list.
+    /// </summary>
+    private static IQueryable<Case> Within(IQueryable<Case> query, GeoArea area, DateTime? from, DateTime? to, AppDbContext db, RegistrySnapshot registry)
     {
         var inside = Inside(area);
         if (area.MaxLat - area.MinLat > 2 * MaxRadiusMeters / MetersPerDegree)
@@ -730,9 +736,20 @@ public static class Open311Endpoints
             return query.Where(inside);
         }
 
-        var codes = serviceCodes ?? [.. await db.Categories.AsNoTracking().Select(c => c.Code).ToListAsync(ct)];
-        var ids = Public(db).Where(c => codes.Contains(c.CategoryCode)).Where(inside).Select(c => c.Id);
-        return query.Where(c => ids.Contains(c.Id));
+        var communities = registry.CommunitiesMeeting(new Envelope(area.MinLon, area.MaxLon, area.MinLat, area.MaxLat)).ToList();
+        var ids = Public(db).Where(c => communities.Contains(c.CommunityCode!));
+        if (from is { } f)
+        {
+            ids = ids.Where(c => c.ReportedAt >= f);
+        }
+
+        if (to is { } t)
+        {
+            ids = ids.Where(c => c.ReportedAt <= t);
+        }
+
+        var inArea = ids.Where(inside).Select(c => c.Id);
+        return query.Where(c => inArea.Contains(c.Id));
     }
 
     private static Expression<Func<Case, bool>> Inside(GeoArea area)

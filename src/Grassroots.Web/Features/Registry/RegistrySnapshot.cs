@@ -41,11 +41,15 @@ public sealed class RegistrySnapshot
     private readonly FrozenDictionary<string, OrgInfo> orgs;
     private readonly FrozenDictionary<string, string> localityOrg;
 
-    public static readonly RegistrySnapshot Empty = new([], [], [], [], new Dictionary<string, string>());
+    /// <summary>The community and envelope of each grid no longer current: cases reported in it keep its community.</summary>
+    private readonly (string Community, Envelope Envelope)[] retired;
 
-    private RegistrySnapshot(GridInfo[] grids, Geometry[] shapes, IEnumerable<RegionInfo> regions, IEnumerable<OrgInfo> orgs, IDictionary<string, string> localityOrg)
+    public static readonly RegistrySnapshot Empty = new([], [], [], [], new Dictionary<string, string>(), []);
+
+    private RegistrySnapshot(GridInfo[] grids, Geometry[] shapes, IEnumerable<RegionInfo> regions, IEnumerable<OrgInfo> orgs, IDictionary<string, string> localityOrg, (string, Envelope)[] retired)
     {
         Grids = grids;
+        this.retired = retired;
         index = new GridIndex(shapes);
         gridsByCode = grids.ToFrozenDictionary(g => g.Code, StringComparer.Ordinal);
         this.regions = regions.ToFrozenDictionary(r => r.Code, StringComparer.Ordinal);
@@ -93,7 +97,13 @@ public sealed class RegistrySnapshot
             grids[i] = new GridInfo(g.Id, g.Code, g.Name, g.Kind, g.CommunityCode, g.RegionPath, g.ResponsibleOrgCode, g.Owner, g.AreaM2, g.ValidFrom, shapes[i].EnvelopeInternal, Feature(g, shapes[i]));
         }
 
-        return new RegistrySnapshot(grids, shapes, regions, orgRows.Select(o => new OrgInfo(o.Code, o.Name, o.Kind)), locality);
+        var retired = await db.Grids.IgnoreQueryFilters().AsNoTracking()
+            .Where(g => g.ValidTo != null)
+            .Select(g => new { g.CommunityCode, g.MinLon, g.MaxLon, g.MinLat, g.MaxLat })
+            .ToListAsync(cancellationToken);
+
+        return new RegistrySnapshot(grids, shapes, regions, orgRows.Select(o => new OrgInfo(o.Code, o.Name, o.Kind)), locality,
+            [.. retired.Select(g => (g.CommunityCode, new Envelope(g.MinLon, g.MaxLon, g.MinLat, g.MaxLat)))]);
     }
 
     private static byte[] Feature(Grid g, Geometry shape)
@@ -146,6 +156,32 @@ public sealed class RegistrySnapshot
         var orgCode = grid.ResponsibleOrgCode ?? localityOrg.GetValueOrDefault(community.Code);
         var org = orgCode is null ? null : orgs.GetValueOrDefault(orgCode);
         return new Location(grid, community, street, district, org, grid.ResponsibleOrgCode is null);
+    }
+
+    /// <summary>
+    /// The communities a case inside the box can belong to: those of the grids, current or retired, whose envelope meets
+    /// it. A case takes the community of the grid it was located in, and lies inside that grid.
+    /// </summary>
+    public SortedSet<string> CommunitiesMeeting(Envelope box)
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var g in Grids)
+        {
+            if (box.Intersects(g.Envelope))
+            {
+                found.Add(g.CommunityCode);
+            }
+        }
+
+        foreach (var (community, envelope) in retired)
+        {
+            if (box.Intersects(envelope))
+            {
+                found.Add(community);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Current grids under a region path whose envelope meets the box.</summary>

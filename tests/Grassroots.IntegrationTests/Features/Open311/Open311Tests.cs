@@ -6,6 +6,7 @@ using Grassroots.IntegrationTests.Infrastructure;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Cases;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Grassroots.IntegrationTests.Features.Open311;
 
@@ -275,6 +276,48 @@ public class Open311Tests(PublicApp app) : IClassFixture<PublicApp>
     private static List<string> Ids(JsonElement list) => [.. list.EnumerateArray().Select(r => r.GetProperty("service_request_id").GetString()!)];
 
     private static List<string> Ids(XElement list) => [.. list.Elements("request").Select(r => r.Element("service_request_id")!.Value)];
+
+    /// <summary>
+    /// A search by area reads the communities whose grids meet it, and a case keeps the community of the grid it was
+    /// reported in: a grid since redrawn into another community still brings its old community's cases.
+    /// </summary>
+    [Fact]
+    public async Task ASearchByArea_FindsCasesOfAGridSinceRedrawn_IntoAnotherCommunity()
+    {
+        var (lon, lat, grid) = PublicSide.PointIn(app, "320214", 5);
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var id = await app.WithDbAsync(async db =>
+        {
+            // The same ground, once part of a community of another district.
+            var before = await db.Set<Grassroots.Web.Features.Registry.Region>().IgnoreQueryFilters()
+                .Where(r => r.Kind == Grassroots.Web.Features.Registry.RegionKind.Community && r.Code.StartsWith("320213")).OrderBy(r => r.Code).FirstAsync(Ct);
+            db.Add(new Grassroots.Web.Features.Registry.Grid
+            {
+                Code = before.Code + "099",
+                Name = "旧网格",
+                CommunityCode = before.Code,
+                RegionPath = before.Path,
+                Boundary = grid.Boundary,
+                MinLon = grid.MinLon,
+                MinLat = grid.MinLat,
+                MaxLon = grid.MaxLon,
+                MaxLat = grid.MaxLat,
+                AreaM2 = grid.AreaM2,
+                ValidFrom = now.AddYears(-2),
+                ValidTo = now.AddDays(-30),
+            });
+            var c = Case.Report("S0110", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.GridWorker, lon, lat, before.Code + "099", before.Path,
+                "改划前上报", new StepActor("test", "GridWorker"), now.AddDays(-40), now.AddDays(-40).AddMinutes(30));
+            db.Add(c);
+            await db.SaveChangesAsync(Ct);
+            return c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+        await app.Services.GetRequiredService<Grassroots.Web.Features.Registry.RegistryCache>().ReloadAsync(Ct);
+
+        var found = Ids(await JsonAsync(await app.CreateClient().GetAsync($"/open311/v2/requests.json?lat={Num(lat)}&long={Num(lon)}&radius=100", Ct), HttpStatusCode.OK));
+        Assert.Contains(id, found);
+        Assert.DoesNotContain(id, Ids(await JsonAsync(await app.CreateClient().GetAsync($"/open311/v2/requests.json?lat={Num(lat + 0.05)}&long={Num(lon)}&radius=100", Ct), HttpStatusCode.OK)));
+    }
 
     [Fact]
     public async Task Requests_AreFilteredByACircleInMetres_OrABox_InBothFormats()
