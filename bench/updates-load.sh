@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Open311 GET servicerequestupdates (mySociety's extension: the steps the public may see, oldest first, a page of up to
-# 1,000) and GET requests with updated_after, under load on loopback, against a database that already holds a year of
+# 1,000), GET requests with updated_after, and GET requests within a circle around the centre of 梁溪区 (the default
+# window of 90 days), under load on loopback, against a database that already holds a year of
 # cases (made beforehand with the demo verb, as for bench/list-load.sh):
 #   dotnet src/Grassroots.Web/bin/Release/net10.0/Grassroots.Web.dll demo --scale city --cases-per-day 30000 \
 #     --contentRoot "$PWD/src/Grassroots.Web" --ConnectionStrings:Grassroots="Data Source=/path/tenm.db"
@@ -49,7 +50,8 @@ fi
 for q in "servicerequestupdates.json" "servicerequestupdates.xml" "servicerequestupdates.json?start_date=$day&end_date=$next" \
     "servicerequestupdates.json?start_date=$day&end_date=$week" "servicerequestupdates.json?start_date=$day&end_date=$week&page=100" \
     "servicerequestupdates.json?start_date=$day&end_date=$next&page_size=50" \
-    "requests.json?updated_after=$day&updated_before=$next" "requests.json?updated_after=$day&updated_before=$next&extensions=true"; do
+    "requests.json?updated_after=$day&updated_before=$next" "requests.json?updated_after=$day&updated_before=$next&extensions=true" \
+    "requests.json?lat=31.5735&long=120.3002&radius=500" "requests.json?lat=31.5735&long=120.3002&radius=5000&page_size=100"; do
     run "$q"
 done
 echo "== RSS after the load $(rss_mb "$SERVER_PID") MB; load average $(cut -d' ' -f1-3 /proc/loadavg)"
