@@ -716,17 +716,10 @@ public static class Open311Endpoints
     private static bool IsLongitude(double value) => value is >= -180 and <= 180;
 
     /// <summary>
-    /// The cases inside the area. An area no taller than the largest circle is read by the (category, latitude) index:
-    /// the categories asked for, or else every code of the dictionary (a category is never deleted, so every case has
-    /// one), each a range of latitudes; the longitudes, and for a circle the distance, are checked on those rows alone,
-    /// and the other filters and the order apply to the ids found. A taller box is a filter on the list as it is read
-    /// without one (in time order), where it matches often enough. Distances are on the local plane, as the duplicate
-    /// check measures them.
-    /// </summary>
-    /// <summary>
     /// The cases inside the area: those of the communities whose grids meet it (from the registry in memory), read from
     /// the community index, which carries each case's position and time, and tested there against the area, so that no
-    /// row outside it is read. A larger area than the largest circle is a plain filter on the list.
+    /// row outside it is read. A larger area than the largest circle is a plain filter on the list as it is read without
+    /// one (in time order). Distances are on the local plane, as the duplicate check measures them.
     /// </summary>
     private static IQueryable<Case> Within(IQueryable<Case> query, GeoArea area, DateTime? from, DateTime? to, AppDbContext db, RegistrySnapshot registry)
     {
