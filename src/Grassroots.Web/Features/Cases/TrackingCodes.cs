@@ -241,24 +241,29 @@ public sealed class TrackingCodes
     }
 
     /// <summary>
-    /// The id of the case a code names, whoever asks (the staff data scope does not apply: the code is the resident's key),
-    /// or null. Codes given out before the platform kept a key are found in their own table.
+    /// The case a code names, read through <paramref name="cases"/> (the caller's includes and tracking), or null. In one
+    /// query for a code of today: its id and its stored code together. Codes given out before the platform kept a key are
+    /// found through their own table. The staff data scope is for the caller to leave out: the code is the resident's key.
     /// </summary>
-    public async Task<long?> FindCaseIdAsync(AppDbContext db, string typed, CancellationToken ct)
+    public async Task<Case?> FindAsync(IQueryable<Case> cases, AppDbContext db, string typed, CancellationToken ct)
     {
         if (TrackingCodeCipher.Normalize(typed) is not { } code)
         {
             return null;
         }
 
-        if (Cipher.TryDecode(code, out var id)
-            && await db.Set<Case>().IgnoreQueryFilters().AnyAsync(c => c.Id == id && c.TrackingCode == code, ct))
+        if (Cipher.TryDecode(code, out var id) && await cases.FirstOrDefaultAsync(c => c.Id == id && c.TrackingCode == code, ct) is { } found)
         {
-            return id;
+            return found;
         }
 
-        return await db.Set<EarlierTrackingCode>().AsNoTracking().Where(x => x.Code == code).Select(x => (long?)x.CaseId).FirstOrDefaultAsync(ct);
+        var earlier = await db.Set<EarlierTrackingCode>().AsNoTracking().Where(x => x.Code == code).Select(x => (long?)x.CaseId).FirstOrDefaultAsync(ct);
+        return earlier is { } earlierId ? await cases.FirstOrDefaultAsync(c => c.Id == earlierId, ct) : null;
     }
+
+    /// <summary>The id of the case a code names, whoever asks, or null (<see cref="FindAsync"/>).</summary>
+    public async Task<long?> FindCaseIdAsync(AppDbContext db, string typed, CancellationToken ct) =>
+        (await FindAsync(db.Set<Case>().IgnoreQueryFilters().AsNoTracking(), db, typed, ct))?.Id;
 
     private static Task<byte[]?> ReadAsync(AppDbContext db, CancellationToken ct) =>
         db.Set<PlatformKey>().AsNoTracking().Where(k => k.Name == KeyName).Select(k => k.Value).FirstOrDefaultAsync(ct);

@@ -361,12 +361,11 @@ public static class Open311Endpoints
             return wrong;
         }
 
-        var code = TrackingCodeCipher.Normalize(token) ?? token.Trim();
-        var id = await codes.FindCaseIdAsync(db, code, ct);
-        return id is null
+        var found = await codes.FindAsync(Public(db), db, token, ct);
+        return found is null
             ? Errors(fmt, StatusCodes.Status404NotFound, ("token", Text.Pick($"没有令牌 {token}", $"no token {token}")))
             : new Open311Result(new O311List("service_requests", "request", [new O311Object("request",
-                ("service_request_id", id.Value.ToString(CultureInfo.InvariantCulture)), ("token", code))]), fmt);
+                ("service_request_id", found.Id.ToString(CultureInfo.InvariantCulture)), ("token", found.TrackingCode))]), fmt);
     }
 
     private static async Task<IResult> One(string id, string format, HttpRequest request, AppDbContext db, RegistryCache registry, IOptions<Open311Options> options, CancellationToken ct)

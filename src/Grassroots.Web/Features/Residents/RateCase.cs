@@ -45,9 +45,7 @@ public sealed class RateCase(
         var table = await deadlines.GetAsync(ct);
         return await writes.WriteAsync<ProblemHttpResult?>(async (db, token) =>
         {
-            var c = await trackingCodes.FindCaseIdAsync(db, code, token) is { } id
-                ? await db.Set<Case>().IgnoreQueryFilters().FirstOrDefaultAsync(x => x.Id == id, token)
-                : null;
+            var c = await trackingCodes.FindAsync(db.Set<Case>().IgnoreQueryFilters(), db, code, token);
             if (c is null)
             {
                 return ResidentEndpoints.NotFound(code);

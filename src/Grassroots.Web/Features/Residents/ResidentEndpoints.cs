@@ -129,10 +129,8 @@ public static class ResidentEndpoints
     /// A case by tracking code, whoever asks: the code is the resident's key to their own case, so the
     /// staff data scope does not apply (a signed-in member of staff opening the page sees what a resident sees).
     /// </summary>
-    private static async Task<Case?> FindAsync(AppDbContext db, TrackingCodes codes, string trackingCode, CancellationToken ct) =>
-        await codes.FindCaseIdAsync(db, trackingCode, ct) is { } id
-            ? await db.Set<Case>().IgnoreQueryFilters().AsNoTracking().Include(x => x.Steps).FirstOrDefaultAsync(x => x.Id == id, ct)
-            : null;
+    private static Task<Case?> FindAsync(AppDbContext db, TrackingCodes codes, string trackingCode, CancellationToken ct) =>
+        codes.FindAsync(db.Set<Case>().IgnoreQueryFilters().AsNoTracking().Include(x => x.Steps), db, trackingCode, ct);
 
     private static async Task<Results<Ok<PublicCaseDto>, ProblemHttpResult>> Rate(
         string trackingCode, RateRequest request, RateCase rate, AppDbContext db, TrackingCodes codes, RegistryCache registry, CancellationToken ct)
