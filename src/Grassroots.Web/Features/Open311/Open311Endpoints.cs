@@ -514,17 +514,29 @@ public static class Open311Endpoints
             return Errors(fmt, StatusCodes.Status400BadRequest, [.. errors]);
         }
 
-        if (area is not null)
+        var skip = (int)Math.Min((long)(page - 1) * size, int.MaxValue);
+        List<Case> cases;
+        if (area is not null && !ordered && !Wide(area))
         {
-            query = Within(query, area, window.From, window.To, db, registry.Current);
+            var onPage = await PageWithinAsync(query, area, skip, size, registry.Current, ct);
+            cases = await Public(db).Where(c => onPage.Contains(c.Id)).OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)
+                .Include(c => c.Steps).AsSplitQuery().ToListAsync(ct);
+        }
+        else
+        {
+            if (area is not null)
+            {
+                query = Within(query, area, window.From, window.To, db, registry.Current);
+            }
+
+            if (!ordered)
+            {
+                query = query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id);
+            }
+
+            cases = await query.Skip(skip).Take(size).Include(c => c.Steps).AsSplitQuery().ToListAsync(ct);
         }
 
-        if (!ordered)
-        {
-            query = query.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id);
-        }
-
-        var cases = await query.Skip((int)Math.Min((long)(page - 1) * size, int.MaxValue)).Take(size).Include(c => c.Steps).AsSplitQuery().ToListAsync(ct);
         return new Open311Result(await RequestsAsync(cases, request, db, registry, Param(request, null, "extensions") == "true", ct), fmt);
     }
 
@@ -723,7 +735,7 @@ public static class Open311Endpoints
     private static IQueryable<Case> Within(IQueryable<Case> query, GeoArea area, DateTime? from, DateTime? to, AppDbContext db, RegistrySnapshot registry)
     {
         var inside = Inside(area);
-        if (area.MaxLat - area.MinLat > 2 * MaxRadiusMeters / MetersPerDegree)
+        if (Wide(area))
         {
             return query.Where(inside);
         }
@@ -742,6 +754,76 @@ public static class Open311Endpoints
 
         var inArea = ids.Where(inside).Select(c => c.Id);
         return query.Where(c => inArea.Contains(c.Id));
+    }
+
+    /// <summary>An area taller than the largest circle: read as a filter on the list in time order, not community by community.</summary>
+    private static bool Wide(GeoArea area) => area.MaxLat - area.MinLat > 2 * MaxRadiusMeters / MetersPerDegree;
+
+    /// <summary>
+    /// The ids of a page of the cases inside the area, newest first, merged from the newest of each community the area
+    /// meets. Each community's cases are a range of the community index, which carries the time, the id and the
+    /// position, so a community's walk tests the area in the index and stops at the page's length. Once a page's length
+    /// is gathered, the next community's walk stops at the last of it as well. A circle of 5 km meets about 150
+    /// communities and 400,000 cases of 90 days at ten million cases a year: read as one query, every one of them was
+    /// tested and sorted before the page was cut; read so, a first page reads a few hundred entries of each.
+    /// </summary>
+    private static async Task<List<long>> PageWithinAsync(IQueryable<Case> query, GeoArea area, int skip, int size, RegistrySnapshot registry, CancellationToken ct)
+    {
+        var need = (int)Math.Min((long)skip + size, int.MaxValue);
+        var inside = Inside(area);
+        var newest = new List<(DateTime At, long Id)>();
+        var communities = registry.CommunitiesMeeting(new Envelope(area.MinLon, area.MaxLon, area.MinLat, area.MaxLat)).ToList();
+
+        // The first community alone, to have a bound for the others; then the others in groups, one statement a group
+        // (a UNION ALL of one walk a community), each walk stopped at the bound of the groups before.
+        for (var next = 0; next < communities.Count;)
+        {
+            var group = communities.Skip(next).Take(next == 0 ? 1 : CommunitiesAStatement).ToList();
+            next += group.Count;
+            var bound = newest.Count == need ? newest[^1] : ((DateTime At, long Id)?)null;
+            IQueryable<ReportedCase>? walks = null;
+            foreach (var community in group)
+            {
+                var candidates = query.Where(c => c.CommunityCode == community).Where(inside);
+                if (bound is var (at, id))
+                {
+                    candidates = candidates.Where(c => c.ReportedAt >= at && (c.ReportedAt > at || c.Id > id));
+                }
+
+                var walk = candidates.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(need).Select(c => new ReportedCase { At = c.ReportedAt, Id = c.Id });
+                walks = walks is null ? walk : walks.Concat(walk);
+            }
+
+            var rows = await walks!.ToListAsync(ct);
+            newest = Newest(newest, [.. rows.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Select(r => (r.At, r.Id))], need);
+        }
+
+        return [.. newest.Skip(skip).Select(r => r.Id)];
+    }
+
+    /// <summary>Communities whose walks are sent together (a UNION ALL of as many statements).</summary>
+    private const int CommunitiesAStatement = 32;
+
+    /// <summary>A case's place in a newest-first list.</summary>
+    private sealed class ReportedCase
+    {
+        public DateTime At { get; init; }
+
+        public long Id { get; init; }
+    }
+
+    /// <summary>The first <paramref name="count"/> of two lists each newest first, merged newest first.</summary>
+    private static List<(DateTime At, long Id)> Newest(List<(DateTime At, long Id)> a, List<(DateTime At, long Id)> b, int count)
+    {
+        var merged = new List<(DateTime At, long Id)>(Math.Min(count, a.Count + b.Count));
+        var (i, j) = (0, 0);
+        while (merged.Count < count && (i < a.Count || j < b.Count))
+        {
+            var takeA = j == b.Count || (i < a.Count && (a[i].At > b[j].At || (a[i].At == b[j].At && a[i].Id > b[j].Id)));
+            merged.Add(takeA ? a[i++] : b[j++]);
+        }
+
+        return merged;
     }
 
     private static Expression<Func<Case, bool>> Inside(GeoArea area)

@@ -278,6 +278,63 @@ public class Open311Tests(PublicApp app) : IClassFixture<PublicApp>
     private static List<string> Ids(XElement list) => [.. list.Elements("request").Select(r => r.Element("service_request_id")!.Value)];
 
     /// <summary>
+    /// A page of a search by area is merged from the newest of each community the area meets: page after page, it gives
+    /// every case inside the area once, newest first and by id among cases of the same second, as one list would.
+    /// </summary>
+    [Fact]
+    public async Task ASearchByArea_PagesThroughSeveralCommunities_NewestFirst_AsOneList()
+    {
+        var at = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddDays(-75);
+        at = new DateTime(at.Year, at.Month, at.Day, at.Hour, at.Minute, at.Second, DateTimeKind.Utc);
+        var grids = app.WithDb(db => db.Set<Grassroots.Web.Features.Registry.Grid>().AsNoTracking()
+            .Where(g => g.ValidTo == null && g.Code.StartsWith("320213")).OrderBy(g => g.Code).ToList()
+            .GroupBy(g => g.CommunityCode).Take(5).Select(g => g.First()).ToList());
+        Assert.Equal(5, grids.Count);
+        var points = grids.Select(g => (Point: Grassroots.Web.Features.Spatial.Geo.FromWkb(g.Boundary).InteriorPoint, Grid: g)).ToList();
+        var (lat, lon) = (points.Average(p => p.Point.Y), points.Average(p => p.Point.X));
+        double Metres(double y, double x) => Math.Sqrt(Math.Pow((y - lat) * 111_320.0, 2) + Math.Pow((x - lon) * 111_320.0 * Math.Cos(lat * Math.PI / 180), 2));
+        var radius = Math.Ceiling(points.Max(p => Metres(p.Point.Y, p.Point.X))) + 50;
+        Assert.True(radius <= 10_000, $"the five communities lie {radius} m from their centre");
+
+        // 24 cases in the window, three to a second, spread over the five communities; one the hour before the window,
+        // one 20 km away in the window.
+        var ids = await app.WithDbAsync(async db =>
+        {
+            var made = new List<(Case Case, bool Expected)>();
+            var actor = new StepActor("test", "GridWorker");
+            for (var i = 0; i < 24; i++)
+            {
+                var (point, grid) = points[i * 7 % 5];
+                var c = Case.Report("S0107", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.GridWorker, point.X, point.Y, grid.Code, grid.RegionPath,
+                    "分页合并", actor, at.AddSeconds(i / 3), at.AddDays(3));
+                made.Add((c, true));
+            }
+
+            var (p0, g0) = points[0];
+            made.Add((Case.Report("S0107", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.GridWorker, p0.X, p0.Y, g0.Code, g0.RegionPath, "窗口之前", actor, at.AddHours(-1), at.AddDays(3)), false));
+            made.Add((Case.Report("S0107", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.GridWorker, p0.X, p0.Y + 0.2, g0.Code, g0.RegionPath, "圆外", actor, at.AddSeconds(4), at.AddDays(3)), false));
+            db.AddRange(made.Select(m => m.Case));
+            await db.SaveChangesAsync(Ct);
+            return made.Where(m => m.Expected).Select(m => m.Case).OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)
+                .Select(c => c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        });
+
+        var client = app.CreateClient();
+        var search = $"lat={Num(lat)}&long={Num(lon)}&radius={Num(radius)}&start_date={Uri.EscapeDataString(at.AddMinutes(-1).ToString("O"))}&end_date={Uri.EscapeDataString(at.AddMinutes(1).ToString("O"))}";
+        var paged = new List<string>();
+        for (var page = 1; page <= 6; page++)
+        {
+            var ids5 = Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&page_size=5&page={page}", Ct), HttpStatusCode.OK));
+            Assert.True(page < 5 ? ids5.Count == 5 : page == 5 ? ids5.Count == 4 : ids5.Count == 0, $"page {page}: {ids5.Count}");
+            paged.AddRange(ids5);
+        }
+
+        Assert.Equal(ids, paged);
+        Assert.Equal(ids, Ids(await XmlAsync(await client.GetAsync($"/open311/v2/requests.xml?{search}", Ct), HttpStatusCode.OK)));
+        Assert.Equal(ids.Skip(7).Take(7), Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&page_size=7&page=2", Ct), HttpStatusCode.OK)));
+    }
+
+    /// <summary>
     /// A search by area reads the communities whose grids meet it, and a case keeps the community of the grid it was
     /// reported in: a grid since redrawn into another community still brings its old community's cases.
     /// </summary>
