@@ -448,6 +448,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex(new[] { "CommunityCode", "ReportedAt", "Id", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Lat", "Lon" }, "IX_cases_community");
 
+                    b.HasIndex(new[] { "UpdatedAt", "Id" }, "IX_cases_erasable")
+                        .HasFilter("\"ContactErasedAt\" IS NULL AND (\"ReporterName\" IS NOT NULL OR \"ReporterPhone\" IS NOT NULL OR \"ReporterEmail\" IS NOT NULL) AND \"Status\" IN ('Voided', 'Closed')");
+
                     b.HasIndex(new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt" }, "IX_cases_running")
                         .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL");
 

@@ -73,6 +73,10 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         // report enters at a random place.
         b.HasIndex(c => new { c.CategoryCode, c.Lat }).HasAnnotation(AppDbContext.PostgresOnly, true);
         b.HasIndex(c => new { c.UpdatedAt, c.Id });
+        // The erasure of contact data past its retention (EraseExpiredContacts): the ended cases that still hold it, by
+        // the time they last changed. Without it each batch walked every case from the first, through all those erased
+        // before, in the writer's turn: 3.7 s at ten million cases, at every start and every six hours.
+        b.HasIndex(c => new { c.UpdatedAt, c.Id }, "IX_cases_erasable").HasFilter(CaseLabels.ErasableSql);
 
         // A reporter's own data, found by phone on request.
         b.HasIndex(c => c.ReporterPhone);

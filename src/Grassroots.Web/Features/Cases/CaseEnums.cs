@@ -136,4 +136,16 @@ public static class CaseLabels
     /// index only for a query that carries each term of its filter as written.
     /// </summary>
     public static readonly Expression<Func<Case, bool>> RunningRow = c => !EF.Constant(Ended).Contains(c.Status) && c.ParkedAt == null;
+
+    /// <summary>
+    /// The filter of the partial index of cases whose reporter's contact data is due for erasure once the retention
+    /// period has passed: ended, and still holding a name, a phone or an e-mail. A case enters it when it closes or is
+    /// voided, not when it is reported, and leaves it when the data is erased or the case reopens.
+    /// </summary>
+    public static readonly string ErasableSql = "\"ContactErasedAt\" IS NULL AND (\"ReporterName\" IS NOT NULL OR \"ReporterPhone\" IS NOT NULL OR \"ReporterEmail\" IS NOT NULL) AND \"Status\" IN ("
+        + string.Join(", ", Ended.Select(s => $"'{s}'")) + ")";
+
+    /// <summary><see cref="ErasableSql"/> as a query's WHERE, term by term as EF writes it.</summary>
+    public static readonly Expression<Func<Case, bool>> ErasableRow = c => c.ContactErasedAt == null
+        && (c.ReporterName != null || c.ReporterPhone != null || c.ReporterEmail != null) && EF.Constant(Ended).Contains(c.Status);
 }

@@ -19,7 +19,9 @@ public sealed class PrivacyOptions
 /// <summary>
 /// Erases the reporter's name, phone and e-mail from cases closed or voided longer ago than the retention
 /// period. The case, its steps and its KPIs stay; the erasure is recorded in the audit trail.
-/// A case reopened after erasure keeps no contact data.
+/// A case reopened after erasure keeps no contact data. The cases due are read from a partial index of the ended cases
+/// that still hold contact data (<see cref="CaseLabels.ErasableSql"/>), by the time they last changed: the batch is
+/// a range of it, in the writer's turn, however many cases were erased before.
 /// </summary>
 public sealed class EraseExpiredContacts(WriteQueue writes, TimeProvider clock, IOptions<PrivacyOptions> options)
 {
@@ -39,9 +41,9 @@ public sealed class EraseExpiredContacts(WriteQueue writes, TimeProvider clock, 
                 var now = clock.GetUtcNow().UtcDateTime;
                 var before = now.AddDays(-settings.ContactRetentionDays);
                 var expired = await db.Set<Case>().IgnoreQueryFilters()
-                    .Where(c => c.ContactErasedAt == null && (c.ReporterName != null || c.ReporterPhone != null || c.ReporterEmail != null)
-                        && (c.Status == CaseStatus.Closed || c.Status == CaseStatus.Voided) && c.UpdatedAt < before)
-                    .OrderBy(c => c.Id)
+                    .Where(CaseLabels.ErasableRow)
+                    .Where(c => c.UpdatedAt < before)
+                    .OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id)
                     .Take(settings.BatchSize)
                     .ToListAsync(ct);
                 foreach (var c in expired)

@@ -219,6 +219,25 @@ public sealed class CaseListPlanTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// The erasure of contact data past its retention reads the ended cases that still hold it from their partial index,
+    /// by time: not every case from the first, through all those erased before.
+    /// </summary>
+    [Fact]
+    public async Task TheErasureOfContactData_ReadsTheEndedCasesHoldingIt_FromTheirPartialIndex()
+    {
+        app.Commands.Clear();
+        await app.Services.GetRequiredService<EraseExpiredContacts>().RunAsync(Ct);
+        var batch = Assert.Single(app.Commands, c => c.Sql.Contains("\"ContactErasedAt\" IS NULL", StringComparison.Ordinal));
+        if (app.Database.Provider != "Sqlite")
+        {
+            return;
+        }
+
+        var plan = await PlanAsync(batch);
+        Assert.Equal(["SEARCH c USING INDEX IX_cases_erasable (UpdatedAt<?)"], plan);
+    }
+
     /// <summary>A list's page (SQLite quotes the alias, PostgreSQL does not).</summary>
     private static bool IsAPage(Command c) => Regex.IsMatch(c.Sql, "ORDER BY \"?c\"?\\.\"ReportedAt\" DESC");
 
