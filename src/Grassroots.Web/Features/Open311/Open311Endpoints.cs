@@ -464,15 +464,6 @@ public static class Open311Endpoints
             }
 
             window = (start, end);
-            if (start is { } from)
-            {
-                query = query.Where(c => c.ReportedAt >= from);
-            }
-
-            if (end is { } to)
-            {
-                query = query.Where(c => c.ReportedAt <= to);
-            }
 
             if (updatedAfter is { } after)
             {
@@ -518,12 +509,22 @@ public static class Open311Endpoints
         List<Case> cases;
         if (area is not null && !ordered && !Wide(area))
         {
-            var onPage = await PageWithinAsync(query, area, skip, size, registry.Current, ct);
+            var onPage = await PageWithinAsync(query, area, window, skip, size, registry.Current, ct);
             cases = await Public(db).Where(c => onPage.Contains(c.Id)).OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)
                 .Include(c => c.Steps).AsSplitQuery().ToListAsync(ct);
         }
         else
         {
+            if (window.From is { } from)
+            {
+                query = query.Where(c => c.ReportedAt >= from);
+            }
+
+            if (window.To is { } to)
+            {
+                query = query.Where(c => c.ReportedAt <= to);
+            }
+
             if (area is not null)
             {
                 query = Within(query, area, window.From, window.To, db, registry.Current);
@@ -767,7 +768,7 @@ public static class Open311Endpoints
     /// communities and 400,000 cases of 90 days at ten million cases a year: read as one query, every one of them was
     /// tested and sorted before the page was cut; read so, a first page reads a few hundred entries of each.
     /// </summary>
-    private static async Task<List<long>> PageWithinAsync(IQueryable<Case> query, GeoArea area, int skip, int size, RegistrySnapshot registry, CancellationToken ct)
+    private static async Task<List<long>> PageWithinAsync(IQueryable<Case> query, GeoArea area, (DateTime? From, DateTime? To) window, int skip, int size, RegistrySnapshot registry, CancellationToken ct)
     {
         var need = (int)Math.Min((long)skip + size, int.MaxValue);
         var inside = Inside(area);
@@ -785,9 +786,21 @@ public static class Open311Endpoints
             foreach (var community in group)
             {
                 var candidates = query.Where(c => c.CommunityCode == community).Where(inside);
+                if (window.To is { } to)
+                {
+                    candidates = candidates.Where(c => c.ReportedAt <= to);
+                }
+
+                // One lower bound of the time: the page's last once there is a page (every case of it is in the window),
+                // else the window's start. Given two, SQLite bounds the walk by one and tests the other on every entry it
+                // reads past it.
                 if (bound is var (at, id))
                 {
-                    candidates = candidates.Where(c => c.ReportedAt >= at && (c.ReportedAt > at || c.Id > id));
+                    candidates = candidates.Where(c => c.ReportedAt >= at).Where(c => c.ReportedAt > at || c.Id > id);
+                }
+                else if (window.From is { } from)
+                {
+                    candidates = candidates.Where(c => c.ReportedAt >= from);
                 }
 
                 var walk = candidates.OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(need).Select(c => new ReportedCase { At = c.ReportedAt, Id = c.Id });
