@@ -507,10 +507,12 @@ public static class Open311Endpoints
 
         var skip = (int)Math.Min((long)(page - 1) * size, int.MaxValue);
         List<Case> cases;
-        if (area is not null && !ordered && !Wide(area))
+        if (area is not null && !ordered && !Wide(area) && (long)skip + size <= MaxMerged)
         {
+            // The page's cases read again with the request's other filters, so that one that changed since its walk (a
+            // case closed under status=open) is not shown for what it no longer is.
             var onPage = await PageWithinAsync(query, area, window, skip, size, registry.Current, ct);
-            cases = await Public(db).Where(c => onPage.Contains(c.Id)).OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)
+            cases = await query.Where(c => onPage.Contains(c.Id)).OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)
                 .Include(c => c.Steps).AsSplitQuery().ToListAsync(ct);
         }
         else
@@ -794,8 +796,9 @@ public static class Open311Endpoints
                 // One lower bound of the time: the page's last once there is a page (every case of it is in the window),
                 // else the window's start. Given two, SQLite bounds the walk by one and tests the other on every entry it
                 // reads past it.
-                if (bound is var (at, id))
+                if (bound is { } last)
                 {
+                    var (at, id) = last;
                     candidates = candidates.Where(c => c.ReportedAt >= at).Where(c => c.ReportedAt > at || c.Id > id);
                 }
                 else if (window.From is { } from)
@@ -813,6 +816,12 @@ public static class Open311Endpoints
 
         return [.. newest.Skip(skip).Select(r => r.Id)];
     }
+
+    /// <summary>
+    /// The deepest page end merged community by community: each community's walk may read this many, and a statement
+    /// 32 times as many. A page further on is read as one query, sorted by the database.
+    /// </summary>
+    private const int MaxMerged = 10 * MaxPageSize;
 
     /// <summary>Communities whose walks are sent together (a UNION ALL of as many statements).</summary>
     private const int CommunitiesAStatement = 32;

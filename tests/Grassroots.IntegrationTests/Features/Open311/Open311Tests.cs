@@ -296,9 +296,9 @@ public class Open311Tests(PublicApp app) : IClassFixture<PublicApp>
         var radius = Math.Ceiling(points.Max(p => Metres(p.Point.Y, p.Point.X))) + 50;
         Assert.True(radius <= 10_000, $"the five communities lie {radius} m from their centre");
 
-        // 24 cases in the window, three to a second, spread over the five communities; one the hour before the window,
-        // one 20 km away in the window.
-        var ids = await app.WithDbAsync(async db =>
+        // 24 cases in the window, twelve to a second, spread over the five communities, every fourth voided; one the hour
+        // before the window, one the hour after it, one 20 km away in the window.
+        var (ids, voided) = await app.WithDbAsync(async db =>
         {
             var made = new List<(Case Case, bool Expected)>();
             var actor = new StepActor("test", "GridWorker");
@@ -306,32 +306,52 @@ public class Open311Tests(PublicApp app) : IClassFixture<PublicApp>
             {
                 var (point, grid) = points[i * 7 % 5];
                 var c = Case.Report("S0107", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.GridWorker, point.X, point.Y, grid.Code, grid.RegionPath,
-                    "分页合并", actor, at.AddSeconds(i / 3), at.AddDays(3));
+                    "分页合并", actor, at.AddSeconds(i / 12), at.AddDays(3));
+                if (i % 4 == 3)
+                {
+                    c.Void(actor, at.AddMinutes(5), "重复上报");
+                }
+
                 made.Add((c, true));
             }
 
             var (p0, g0) = points[0];
             made.Add((Case.Report("S0107", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.GridWorker, p0.X, p0.Y, g0.Code, g0.RegionPath, "窗口之前", actor, at.AddHours(-1), at.AddDays(3)), false));
+            made.Add((Case.Report("S0107", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.GridWorker, p0.X, p0.Y, g0.Code, g0.RegionPath, "窗口之后", actor, at.AddHours(1), at.AddDays(3)), false));
             made.Add((Case.Report("S0107", Grassroots.Web.Features.Categories.Urgency.Normal, CaseSource.GridWorker, p0.X, p0.Y + 0.2, g0.Code, g0.RegionPath, "圆外", actor, at.AddSeconds(4), at.AddDays(3)), false));
             db.AddRange(made.Select(m => m.Case));
             await db.SaveChangesAsync(Ct);
-            return made.Where(m => m.Expected).Select(m => m.Case).OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)
-                .Select(c => c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            var expected = made.Where(m => m.Expected).Select(m => m.Case).OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).ToList();
+            static string Id(Case c) => c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return (expected.Select(Id).ToList(), expected.Where(c => c.Status == CaseStatus.Voided).Select(Id).ToList());
         });
+        Assert.Equal(6, voided.Count);
 
+        // Page after page, at sizes that cut each community's walk and put the page's last case among others of its
+        // second in other communities.
         var client = app.CreateClient();
         var search = $"lat={Num(lat)}&long={Num(lon)}&radius={Num(radius)}&start_date={Uri.EscapeDataString(at.AddMinutes(-1).ToString("O"))}&end_date={Uri.EscapeDataString(at.AddMinutes(1).ToString("O"))}";
-        var paged = new List<string>();
-        for (var page = 1; page <= 6; page++)
+        foreach (var size in new[] { 2, 7 })
         {
-            var ids5 = Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&page_size=5&page={page}", Ct), HttpStatusCode.OK));
-            Assert.True(page < 5 ? ids5.Count == 5 : page == 5 ? ids5.Count == 4 : ids5.Count == 0, $"page {page}: {ids5.Count}");
-            paged.AddRange(ids5);
+            var paged = new List<string>();
+            for (var page = 1; page <= (ids.Count / size) + 1; page++)
+            {
+                var one = Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&page_size={size}&page={page}", Ct), HttpStatusCode.OK));
+                Assert.Equal(Math.Clamp(ids.Count - ((page - 1) * size), 0, size), one.Count);
+                paged.AddRange(one);
+            }
+
+            Assert.Equal(ids, paged);
         }
 
-        Assert.Equal(ids, paged);
         Assert.Equal(ids, Ids(await XmlAsync(await client.GetAsync($"/open311/v2/requests.xml?{search}", Ct), HttpStatusCode.OK)));
-        Assert.Equal(ids.Skip(7).Take(7), Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&page_size=7&page=2", Ct), HttpStatusCode.OK)));
+        Assert.Equal(voided, Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&status=closed", Ct), HttpStatusCode.OK)));
+        Assert.Equal(ids.Except(voided).Skip(4).Take(4), Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&status=open&page_size=4&page=2", Ct), HttpStatusCode.OK)));
+        Assert.Empty(Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&service_code=S0108", Ct), HttpStatusCode.OK)));
+
+        // A page ending beyond 10,000 is read as one query, here past the last case; the last page merged ends at 24.
+        Assert.Empty(Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&page_size=1000&page=11", Ct), HttpStatusCode.OK)));
+        Assert.Equal(ids.Skip(20), Ids(await JsonAsync(await client.GetAsync($"/open311/v2/requests.json?{search}&page_size=5&page=5", Ct), HttpStatusCode.OK)));
     }
 
     /// <summary>
