@@ -768,7 +768,8 @@ public static class Open311Endpoints
     /// position, so a community's walk tests the area in the index and stops at the page's length. Once a page's length
     /// is gathered, the next community's walk stops at the last of it as well. A circle of 5 km meets about 150
     /// communities and 400,000 cases of 90 days at ten million cases a year: read as one query, every one of them was
-    /// tested and sorted before the page was cut; read so, a first page reads a few hundred entries of each.
+    /// tested and sorted before the page was cut; read so, a first page of 100 reads at most 100 entries of each, and
+    /// most communities far fewer (44–72 ms for the whole page, docs/benchmarks.md §8).
     /// </summary>
     private static async Task<List<long>> PageWithinAsync(IQueryable<Case> query, GeoArea area, (DateTime? From, DateTime? To) window, int skip, int size, RegistrySnapshot registry, CancellationToken ct)
     {
