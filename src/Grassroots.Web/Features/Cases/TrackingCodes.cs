@@ -261,10 +261,6 @@ public sealed class TrackingCodes
         return earlier is { } earlierId ? await cases.FirstOrDefaultAsync(c => c.Id == earlierId, ct) : null;
     }
 
-    /// <summary>The id of the case a code names, whoever asks, or null (<see cref="FindAsync"/>).</summary>
-    public async Task<long?> FindCaseIdAsync(AppDbContext db, string typed, CancellationToken ct) =>
-        (await FindAsync(db.Set<Case>().IgnoreQueryFilters().AsNoTracking(), db, typed, ct))?.Id;
-
     private static Task<byte[]?> ReadAsync(AppDbContext db, CancellationToken ct) =>
         db.Set<PlatformKey>().AsNoTracking().Where(k => k.Name == KeyName).Select(k => k.Value).FirstOrDefaultAsync(ct);
 }

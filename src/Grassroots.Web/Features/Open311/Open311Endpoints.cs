@@ -636,7 +636,11 @@ public static class Open311Endpoints
     /// <summary>
     /// A geographic filter (WGS 84): the rectangle around it, and for a circle its centre and radius in metres.
     /// </summary>
-    private sealed record GeoArea(double MinLon, double MinLat, double MaxLon, double MaxLat, double Lon = 0, double Lat = 0, double? Radius = null);
+    private sealed record GeoArea(double MinLon, double MinLat, double MaxLon, double MaxLat, double Lon = 0, double Lat = 0, double? Radius = null)
+    {
+        /// <summary>The rectangle, as the registry's grid envelopes are compared with it.</summary>
+        public Envelope Box => new(MinLon, MaxLon, MinLat, MaxLat);
+    }
 
     /// <summary>
     /// The geographic filter asked for: <c>lat</c>, <c>long</c> and <c>radius</c> (metres) together, as CitySDK has it,
@@ -743,7 +747,7 @@ public static class Open311Endpoints
             return query.Where(inside);
         }
 
-        var communities = registry.CommunitiesMeeting(new Envelope(area.MinLon, area.MaxLon, area.MinLat, area.MaxLat)).ToList();
+        var communities = registry.CommunitiesMeeting(area.Box).ToList();
         var ids = Public(db).Where(c => communities.Contains(c.CommunityCode!));
         if (from is { } f)
         {
@@ -775,8 +779,8 @@ public static class Open311Endpoints
     {
         var need = (int)Math.Min((long)skip + size, int.MaxValue);
         var inside = Inside(area);
-        var newest = new List<(DateTime At, long Id)>();
-        var communities = registry.CommunitiesMeeting(new Envelope(area.MinLon, area.MaxLon, area.MinLat, area.MaxLat)).ToList();
+        var newest = new List<ReportedCase>();
+        var communities = registry.CommunitiesMeeting(area.Box).ToList();
 
         // The first community alone, to have a bound for the others; then the others in groups, one statement a group
         // (a UNION ALL of one walk a community), each walk stopped at the bound of the groups before.
@@ -784,7 +788,7 @@ public static class Open311Endpoints
         {
             var group = communities.Skip(next).Take(next == 0 ? 1 : CommunitiesAStatement).ToList();
             next += group.Count;
-            var bound = newest.Count == need ? newest[^1] : ((DateTime At, long Id)?)null;
+            var bound = newest.Count == need ? newest[^1] : null;
             IQueryable<ReportedCase>? walks = null;
             foreach (var community in group)
             {
@@ -797,9 +801,8 @@ public static class Open311Endpoints
                 // One lower bound of the time: the page's last once there is a page (every case of it is in the window),
                 // else the window's start. Given two, SQLite bounds the walk by one and tests the other on every entry it
                 // reads past it.
-                if (bound is { } last)
+                if (bound is { At: var at, Id: var id })
                 {
-                    var (at, id) = last;
                     candidates = candidates.Where(c => c.ReportedAt >= at).Where(c => c.ReportedAt > at || c.Id > id);
                 }
                 else if (window.From is { } from)
@@ -811,8 +814,7 @@ public static class Open311Endpoints
                 walks = walks is null ? walk : walks.Concat(walk);
             }
 
-            var rows = await walks!.ToListAsync(ct);
-            newest = Newest(newest, [.. rows.OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Select(r => (r.At, r.Id))], need);
+            newest = [.. newest.Concat(await walks!.ToListAsync(ct)).OrderByDescending(r => r.At).ThenByDescending(r => r.Id).Take(need)];
         }
 
         return [.. newest.Skip(skip).Select(r => r.Id)];
@@ -833,20 +835,6 @@ public static class Open311Endpoints
         public DateTime At { get; init; }
 
         public long Id { get; init; }
-    }
-
-    /// <summary>The first <paramref name="count"/> of two lists each newest first, merged newest first.</summary>
-    private static List<(DateTime At, long Id)> Newest(List<(DateTime At, long Id)> a, List<(DateTime At, long Id)> b, int count)
-    {
-        var merged = new List<(DateTime At, long Id)>(Math.Min(count, a.Count + b.Count));
-        var (i, j) = (0, 0);
-        while (merged.Count < count && (i < a.Count || j < b.Count))
-        {
-            var takeA = j == b.Count || (i < a.Count && (a[i].At > b[j].At || (a[i].At == b[j].At && a[i].Id > b[j].Id)));
-            merged.Add(takeA ? a[i++] : b[j++]);
-        }
-
-        return merged;
     }
 
     private static Expression<Func<Case, bool>> Inside(GeoArea area)

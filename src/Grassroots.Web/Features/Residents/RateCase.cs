@@ -39,7 +39,7 @@ public sealed class RateCase(
             return Problems.BadRequest("评价内容有误。", "The rating is not valid.", errors);
         }
 
-        var code = trackingCode.Trim().ToUpperInvariant();
+        var code = TrackingCodeCipher.Normalize(trackingCode) ?? trackingCode.Trim();
         var (calendar, unitSchedules) = await calendars.ReadAsync(ct);
         var stageClock = new StageClock(calendar, lights.Value.YellowShare, unitSchedules);
         var table = await deadlines.GetAsync(ct);
