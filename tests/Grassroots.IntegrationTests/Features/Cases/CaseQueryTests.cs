@@ -124,6 +124,46 @@ public sealed class CaseQueryTests : IAsyncLifetime
         await (await (await app.AdminClientAsync()).GetAsync("/api/cases/999999", Ct)).ProblemAsync(HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// A list reads only the columns of its lines; each line must still be the case's summary as one case's page shows it,
+    /// on the pages read straight (all cases) and by id (running states), with the description cut at 100 characters.
+    /// </summary>
+    [Fact]
+    public async Task AListLine_IsTheCaseSummary_WithTheFirst100CharactersOfTheDescription()
+    {
+        var description = string.Concat(Enumerable.Repeat("井盖破损，需要更换。", 15));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var at = new DateTime(2026, 3, 5, 1, 0, 0, DateTimeKind.Utc);
+            var actor = new StepActor("test", "GridWorker");
+            var c = Case.Report("0101", Urgency.Urgent, CaseSource.Resident, 120.3, 31.5,
+                "320213021001001", "320200000000/320213000000/320213021000/320213021001/", description, actor, at, at.AddMinutes(30));
+            c.Register(actor, at.AddMinutes(5));
+            c.Dispatch(actor, at.AddMinutes(10), "320213-CGJ", at.AddYears(5));
+            db.Add(c);
+            await db.SaveChangesAsync(Ct);
+        }
+
+        foreach (var query in new[] { "limit=50", "status=Dispatched&limit=50" })
+        {
+            var items = (await GetAsync("/api/cases?" + query)).GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(query.StartsWith("status", StringComparison.Ordinal) ? 11 : 26, items.Count);
+            foreach (var item in items)
+            {
+                var detail = await GetAsync($"/api/cases/{item.GetProperty("id").GetInt64()}");
+                Assert.Equal(detail.GetProperty("case").GetRawText(), item.GetRawText());
+            }
+
+            var line = items[0];
+            Assert.Equal(description[..100], line.GetProperty("description").GetString());
+            Assert.Equal("Urgent", line.GetProperty("urgency").GetString());
+            Assert.Equal("Resident", line.GetProperty("source").GetString());
+            Assert.Equal("320213-CGJ", line.GetProperty("unitCode").GetString());
+            Assert.Equal("green", line.GetProperty("light").GetString());
+        }
+    }
+
     [Theory]
     [InlineData("status=Lost")]
     [InlineData("source=Pigeon")]
