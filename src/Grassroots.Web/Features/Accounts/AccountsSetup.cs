@@ -3,7 +3,9 @@ using Grassroots.Data;
 using Grassroots.Web.Features.Common;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Grassroots.Web.Features.Accounts;
 
@@ -70,6 +72,7 @@ public static class AccountsSetup
             })
             .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromMinutes(security.BearerTokenMinutes))
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddSingleton<IPostConfigureOptions<BearerTokenOptions>, RememberedBearerTokens.Setup>();
 
         services.AddAuthorization(o =>
         {

@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using Grassroots.IntegrationTests.Infrastructure;
 using Grassroots.Web.Features.Accounts;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Grassroots.IntegrationTests.Features.Accounts;
 
@@ -39,6 +42,30 @@ public class SignInTests(SmallCityApp app)
         var me = await (await client.GetAsync("/api/auth/me", Ct)).JsonAsync(HttpStatusCode.OK);
         Assert.Equal("leader", me.GetProperty("username").GetString());
         Assert.Equal(["领导"], me.GetProperty("roleLabels").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    /// <summary>
+    /// Tokens are read once and remembered (<see cref="RememberedBearerTokens"/>): a remembered token still opens the API
+    /// again and again, and one past its expiry is refused however often it comes, remembered or not.
+    /// </summary>
+    [Fact]
+    public async Task ARememberedToken_StillOpensTheApi_AndAnExpiredOneIsRefusedEachTime()
+    {
+        var options = app.Services.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(IdentityConstants.BearerScheme);
+        var protector = Assert.IsType<RememberedBearerTokens>(options.BearerTokenProtector);
+        var response = await app.CreateClient().PostAsJsonAsync("/api/auth/token", new { username = "leader", password = DemoAccounts.Password }, Ct);
+        var token = (await response.JsonAsync(HttpStatusCode.OK)).GetProperty("accessToken").GetString()!;
+
+        var ticket = protector.Unprotect(token)!;
+        ticket.Properties.ExpiresUtc = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var expired = protector.Protect(ticket);
+
+        foreach (var (text, status) in new[] { (token, HttpStatusCode.OK), (expired, HttpStatusCode.Unauthorized), (token, HttpStatusCode.OK), (expired, HttpStatusCode.Unauthorized) })
+        {
+            var client = app.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", text);
+            Assert.Equal(status, (await client.GetAsync("/api/auth/me", Ct)).StatusCode);
+        }
     }
 
     [Fact]
