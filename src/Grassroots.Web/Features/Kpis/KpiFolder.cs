@@ -18,6 +18,9 @@ public sealed class KpiOptions
     /// <summary>The most step rows folded at once (read and replayed beside the writer, which then runs only their upsert).</summary>
     public int FoldBatch { get; set; } = 20_000;
 
+    /// <summary>Cases a rebuild reads at a time, in the order they were reported; their ids go to the steps' query as one parameter.</summary>
+    public int RebuildPage { get; set; } = 2_000;
+
     /// <summary>Rankings show a rate only when its denominator reaches this volume.</summary>
     public int RankingMinimumVolume { get; set; } = 30;
 }
@@ -223,8 +226,11 @@ public sealed class KpiFolder(
 
     /// <summary>
     /// Throws the rollup away and makes it again from every step row, case by case: for a new installation, after
-    /// the demo generator wrote its cases, or after a change of the KPI rules. The rows are computed first, then
-    /// replaced in one transaction, so a KPI query sees the old rollup or the new one, never half of it.
+    /// the demo generator wrote its cases, or after a change of the KPI rules. The old rows are deleted and the new ones
+    /// written in one transaction, so a KPI query sees the old rollup or the new one, never half of it. The cases are read
+    /// in the order they were reported and each day's rows written once final (<see cref="KpiStream"/>), so memory holds
+    /// the days still open rather than every cell of the years; the transaction holds the database's writes for the whole
+    /// rebuild (on SQLite, intake waits for it), so run it in a quiet hour.
     /// </summary>
     public async Task<KpiRebuildResult> RebuildAsync(CancellationToken ct = default)
     {
@@ -244,60 +250,69 @@ public sealed class KpiFolder(
         var started = clock.GetTimestamp();
         calendars.Invalidate();
         var calendar = await calendars.GetAsync(ct);
-        var cells = new Dictionary<KpiCell, KpiTotals>();
-        long caseCount = 0, stepCount = 0;
-        long to;
-        await using (var scope = scopes.CreateAsyncScope())
+        long caseCount = 0, stepCount = 0, rows = 0;
+        await using var readScope = scopes.CreateAsyncScope();
+        var read = readScope.ServiceProvider.GetRequiredService<AppDbContext>();
+        read.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
+        var to = await read.Set<CaseStep>().MaxAsync(s => (long?)s.Id, ct) ?? 0;
+
+        await using var writeScope = scopes.CreateAsyncScope();
+        var db = writeScope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.Set<KpiRollup>().IgnoreQueryFilters().ExecuteDeleteAsync(ct);
+        using (var writer = new KpiRowWriter(db))
         {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
-            to = await db.Set<CaseStep>().MaxAsync(s => (long?)s.Id, ct) ?? 0;
-            var lastCase = await db.Set<Case>().IgnoreQueryFilters().MaxAsync(c => (long?)c.Id, ct) ?? 0;
-            const int chunk = 5_000;
-            for (long lo = 0; lo <= lastCase; lo += chunk)
+            // The cases in the order they were reported, a page at a time: once a page is replayed, the rows of the days
+            // before its last report are final and written (KpiStream), so memory holds the days still open, not the years.
+            var stream = new KpiStream(calendar);
+            var (afterAt, afterId) = (DateTime.MinValue, 0L);
+            while (true)
             {
-                var hi = lo + chunk;
-                var paths = await db.Set<Case>().IgnoreQueryFilters().Where(c => c.Id >= lo && c.Id < hi).Select(c => new { c.Id, c.RegionPath }).ToDictionaryAsync(c => c.Id, c => c.RegionPath, ct);
-                if (paths.Count == 0)
+                var page = await read.Set<Case>().IgnoreQueryFilters()
+                    .Where(c => c.ReportedAt >= afterAt && (c.ReportedAt > afterAt || c.Id > afterId))
+                    .OrderBy(c => c.ReportedAt).ThenBy(c => c.Id).Take(options.Value.RebuildPage)
+                    .Select(c => new { c.Id, c.RegionPath, c.ReportedAt }).ToListAsync(ct);
+                if (page.Count == 0)
                 {
-                    continue;
+                    break;
                 }
 
-                var steps = await db.Set<CaseStep>().Where(s => s.CaseId >= lo && s.CaseId < hi && s.Id <= to).ToListAsync(ct);
-                caseCount += paths.Count;
-                stepCount += steps.Count;
-                foreach (var group in steps.GroupBy(s => s.CaseId))
+                var ids = page.Select(c => c.Id).ToList();
+                var steps = (await read.Set<CaseStep>().Where(s => EF.Parameter(ids).Contains(s.CaseId) && s.Id <= to).ToListAsync(ct))
+                    .ToLookup(s => s.CaseId);
+                foreach (var c in page)
                 {
-                    var regions = KpiRollup.RegionsOf(paths[group.Key]).ToArray();
-                    KpiReplay.Replay(group, calendar, fact => AddTo(cells, cells, regions, fact));
+                    var own = steps[c.Id].ToList();
+                    stream.Add(c.Id, c.RegionPath, own);
+                    stepCount += own.Count;
                 }
-            }
-        }
 
-        long rows = 0;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Set<KpiRollup>().IgnoreQueryFilters().ExecuteDeleteAsync(ct);
-            using (var writer = new KpiRowWriter(db))
-            {
-                foreach (var (cell, totals) in cells.Where(c => !c.Value.IsEmpty))
-                {
-                    await writer.InsertAsync(NewRow(cell, totals), ct);
-                    rows++;
-                }
+                caseCount += page.Count;
+                (afterAt, afterId) = (page[^1].ReportedAt, page[^1].Id);
+                rows += await WriteAsync(writer, stream.TakeBefore(KpiReplay.DayOf(afterAt)), ct);
             }
 
-            await SetWatermarkAsync(db, to, clock.GetUtcNow().UtcDateTime, ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            rows += await WriteAsync(writer, stream.TakeAll(), ct);
         }
+
+        await SetWatermarkAsync(db, to, clock.GetUtcNow().UtcDateTime, ct);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
 
         var took = clock.GetElapsedTime(started);
         logger.LogInformation("Rebuilt the KPI rollup from {Steps} steps of {Cases} cases: {Rows} rows in {Took}", stepCount, caseCount, rows, took);
         return new(caseCount, stepCount, rows, to, took);
+    }
+
+    private static async Task<long> WriteAsync(KpiRowWriter writer, List<KpiRollup> rows, CancellationToken ct)
+    {
+        foreach (var row in rows)
+        {
+            await writer.InsertAsync(row, ct);
+        }
+
+        return rows.Count;
     }
 }
 

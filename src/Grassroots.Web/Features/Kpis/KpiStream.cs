@@ -7,8 +7,8 @@ namespace Grassroots.Web.Features.Kpis;
 /// Makes the rollup rows of cases handed over in the order they were reported, without holding a year of cells: a
 /// case's facts fall on the days of its steps, none before its report, so once the cases of a day arrive the day rows
 /// before it and the month rows before its month are final. The demo seeder writes the year's cases and their rollup
-/// together with it, so that a first start has nothing left to fold; the rows are those <see cref="KpiFolder.RebuildAsync"/>
-/// makes from the same steps.
+/// together with it, so that a first start has nothing left to fold; <see cref="KpiFolder.RebuildAsync"/> reads the stored
+/// cases in that order through it too.
 /// </summary>
 public sealed class KpiStream(WorkingCalendar calendar)
 {
@@ -23,23 +23,26 @@ public sealed class KpiStream(WorkingCalendar calendar)
     public long LastStepId { get; private set; }
 
     /// <summary>Replays a case's steps into the cells of its days and months.</summary>
-    public void Add(Case c)
+    public void Add(Case c) => Add(c.Id, c.RegionPath, c.Steps);
+
+    /// <summary>Replays the steps of case <paramref name="caseId"/>, in the region of <paramref name="regionPath"/>.</summary>
+    public void Add(long caseId, string regionPath, IReadOnlyCollection<CaseStep> steps)
     {
-        if (!regions.TryGetValue(c.RegionPath, out var caseRegions))
+        if (!regions.TryGetValue(regionPath, out var caseRegions))
         {
-            regions[c.RegionPath] = caseRegions = [.. KpiRollup.RegionsOf(c.RegionPath)];
+            regions[regionPath] = caseRegions = [.. KpiRollup.RegionsOf(regionPath)];
         }
 
-        KpiReplay.Replay(c.Steps, calendar, fact =>
+        KpiReplay.Replay(steps, calendar, fact =>
         {
             if (fact.Day < taken)
             {
-                throw new InvalidOperationException($"Case {c.Id} counts on {fact.Day:yyyy-MM-dd}, whose rows were already taken (cases must come in the order they were reported).");
+                throw new InvalidOperationException($"Case {caseId} counts on {fact.Day:yyyy-MM-dd}, whose rows were already taken (cases must come in the order they were reported).");
             }
 
             KpiFolder.AddTo(days, months, caseRegions, fact);
         });
-        foreach (var step in c.Steps)
+        foreach (var step in steps)
         {
             LastStepId = Math.Max(LastStepId, step.Id);
         }

@@ -18,7 +18,7 @@ namespace Grassroots.IntegrationTests.Features.Kpis;
 /// </summary>
 public sealed class KpiRollupPropertyTests : IAsyncLifetime
 {
-    private readonly GrassrootsApp app = new("None", new Dictionary<string, string> { ["Kpis:FoldInterval"] = "01:00:00", ["Kpis:FoldBatch"] = "37" });
+    private readonly GrassrootsApp app = new("None", new Dictionary<string, string> { ["Kpis:FoldInterval"] = "01:00:00", ["Kpis:FoldBatch"] = "37", ["Kpis:RebuildPage"] = "13" });
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
