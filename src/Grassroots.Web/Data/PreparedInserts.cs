@@ -23,6 +23,12 @@ namespace Grassroots.Web.Data;
 /// statement. The statements here are SQLite's own, bound by position (see <see cref="Insert"/>). The rows written are the same as EF's (the columns, value converters and parameter types come
 /// from the EF model), which <c>PreparedInsertsTests</c> checks column by column.
 /// </para>
+/// <para>
+/// A case that a report joins changes too (its step count, which is its concurrency token, and the time it last
+/// changed). Such changes to cases are written by an UPDATE prepared for the set of columns changed (see
+/// <see cref="Update"/>), checked on the token as EF checks it; so a save of reports that open and join cases leaves
+/// nothing to EF's SaveChanges, which every such save paid for whole before (about a tenth of reports join a case).
+/// </para>
 /// </summary>
 public sealed class PreparedInserts(SqliteConnection connection, AuditChainInterceptor chain) : IDisposable
 {
@@ -30,6 +36,9 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
     public static readonly Type[] Tables = [typeof(Case), typeof(CaseStep), typeof(CasePhoto), typeof(AuditEntry), typeof(IntakeRequest)];
 
     private readonly Dictionary<(IEntityType Type, bool WithKey), Insert> inserts = [];
+
+    /// <summary>The UPDATEs prepared so far, by table and the columns they set (their names joined).</summary>
+    private readonly Dictionary<(IEntityType Type, string Columns), Update> updates = [];
 
     /// <summary>The writer's context each set of inserts serves, so that work running in it can hand it new cases.</summary>
     private static readonly ConditionalWeakTable<DbContext, PreparedInserts> Served = [];
@@ -142,7 +151,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         var tracker = db.ChangeTracker;
         tracker.DetectChanges();
         var added = new List<EntityEntry>();
-        var changed = false;
+        var modified = new List<EntityEntry>();
         var auto = tracker.AutoDetectChangesEnabled;
         tracker.AutoDetectChangesEnabled = false;
         try
@@ -157,9 +166,9 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 {
                     return await db.SaveChangesAsync(ct);
                 }
-                else
+                else if (entry.State == EntityState.Modified)
                 {
-                    changed |= entry.State == EntityState.Modified;
+                    modified.Add(entry);
                 }
             }
         }
@@ -168,13 +177,15 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
             tracker.AutoDetectChangesEnabled = auto;
         }
 
+        // Changes to cases alone are written here too; any other change is left to EF with its own rules.
+        var updatesHere = modified.TrueForAll(Updatable);
+        if ((added.Count > 0 || (modified.Count > 0 && updatesHere)) && db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("The writer inserts rows inside its transaction.");
+        }
+
         if (added.Count > 0)
         {
-            if (db.Database.CurrentTransaction is null)
-            {
-                throw new InvalidOperationException("The writer inserts rows inside its transaction.");
-            }
-
             // The changes were detected above: the chain lists its entries without another scan of every entity.
             tracker.AutoDetectChangesEnabled = false;
             try
@@ -208,22 +219,86 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                     Write(entry);
                 }
             }
-
-            if (!changed)
-            {
-                // Nothing but new rows (a report that opened a case): EF has nothing left to save, and the context is
-                // cleared next. Marking each row saved first would cost EF a state change with its fix-ups for every one.
-                return added.Count;
-            }
-
-            foreach (var entry in added)
-            {
-                entry.State = EntityState.Unchanged;
-            }
         }
 
-        return added.Count + (changed ? await db.SaveChangesAsync(ct) : 0);
+        if (modified.Count == 0 || updatesHere)
+        {
+            // New rows and changed cases only (reports that opened or joined cases): EF has nothing left to save, and
+            // the context is cleared next. Marking each row saved first would cost EF a state change with its fix-ups
+            // for every one.
+            foreach (var entry in modified)
+            {
+                WriteUpdate(entry);
+            }
+
+            return added.Count + modified.Count;
+        }
+
+        foreach (var entry in added)
+        {
+            entry.State = EntityState.Unchanged;
+        }
+
+        return added.Count + await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>
+    /// Whether a changed entity is written by a prepared UPDATE: a case (one table of its own) whose changed columns
+    /// are all of kinds the statements bind, its key not among them.
+    /// </summary>
+    private static bool Updatable(EntityEntry entry) =>
+        entry.Metadata.ClrType == typeof(Case)
+        && entry.Properties.All(p => !p.IsModified || (!p.Metadata.IsPrimaryKey() && Statement.Binds(p.Metadata)));
+
+    /// <summary>
+    /// Writes the changed columns of one changed entity where its key and its concurrency tokens' original values
+    /// still match; no row matched means another write changed it first, and the save fails as EF's would.
+    /// </summary>
+    private void WriteUpdate(EntityEntry entry)
+    {
+        var type = entry.Metadata;
+        var changedColumns = entry.Properties.Where(p => p.IsModified).Select(p => p.Metadata).ToList();
+        var names = string.Join(',', changedColumns.Select(p => p.Name));
+        if (!updates.TryGetValue((type, names), out var update))
+        {
+            updates[(type, names)] = update = new Update(connection, type, changedColumns);
+        }
+
+        update.Reset();
+        var i = 1;
+        foreach (var property in update.Set)
+        {
+            update.Bind(i++, Provider(property, entry.Property(property).CurrentValue));
+        }
+
+        foreach (var property in update.Key)
+        {
+            update.Bind(i++, Provider(property, entry.Property(property).OriginalValue));
+        }
+
+        foreach (var property in update.Tokens)
+        {
+            update.Bind(i++, Provider(property, entry.Property(property).OriginalValue));
+        }
+
+        try
+        {
+            update.Step(connection);
+        }
+        catch (SqliteException e)
+        {
+            throw new DbUpdateException($"The database refused the change to {type.ClrType.Name}: {e.Message}", e, [entry]);
+        }
+
+        if (SQLitePCL.raw.sqlite3_changes(connection.Handle) != 1)
+        {
+            throw new DbUpdateConcurrencyException(
+                $"The {type.ClrType.Name} was changed by another write since it was read; the save fails, as EF's would.");
+        }
+    }
+
+    private static object? Provider(IProperty property, object? value) =>
+        value is null ? null : property.GetTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value;
 
     private void Write(EntityEntry entry)
     {
@@ -291,21 +366,27 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
             insert.Dispose();
         }
 
+        foreach (var update in updates.Values)
+        {
+            update.Dispose();
+        }
+
         inserts.Clear();
+        updates.Clear();
     }
 
     /// <summary>
-    /// One table's INSERT, prepared on the writer's connection through SQLite's own interface and bound by position.
+    /// One statement prepared on the writer's connection through SQLite's own interface and bound by position.
     /// Microsoft.Data.Sqlite binds a command's parameters by name: for each of a row's forty-odd values it encodes the
     /// name and has SQLite look it up among the statement's names, one comparison after another, on every row. The
     /// values are bound as Microsoft.Data.Sqlite binds them (its <c>SqliteValueBinder</c>), for the kinds of value these
     /// tables hold; a column of any other kind (a Guid, an instant stored as a number) is refused when the statement is
     /// prepared.
     /// </summary>
-    private sealed class Insert : IDisposable
+    private abstract class Statement : IDisposable
     {
-        private readonly SQLitePCL.sqlite3_stmt statement;
-        private readonly Kind[] kinds;
+        private SQLitePCL.sqlite3_stmt? statement;
+        private Kind[] kinds = [];
         private byte[] text = new byte[1024];
 
         /// <summary>How a column's provider value is stored: as Microsoft.Data.Sqlite stores a parameter of that type.</summary>
@@ -319,61 +400,40 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
             DateTimeOffsetText,
         }
 
-        public Insert(SqliteConnection connection, IEntityType type, IProperty? generatedKey)
+        /// <summary>Whether the statements bind the property's values.</summary>
+        public static bool Binds(IProperty property) => KindOf(property) is not null;
+
+        /// <summary>Prepares <paramref name="sql"/>, whose parameters <c>?1, ?2 …</c> hold the values of <paramref name="parameters"/> in order.</summary>
+        protected void Prepare(SqliteConnection connection, string sql, IEnumerable<IProperty> parameters)
         {
-            var table = type.GetTableName() ?? throw new InvalidOperationException($"{type.ClrType.Name} is not mapped to a table.");
-            var store = StoreObjectIdentifier.Table(table, type.GetSchema());
-            if (generatedKey is not null && generatedKey.ClrType != typeof(long) && generatedKey.ClrType != typeof(int))
-            {
-                // Read back as the row's rowid: only an integer key is one.
-                throw new InvalidOperationException($"{type.ClrType.Name}.{generatedKey.Name} is generated by the database but is not an integer; its rows are saved by EF.");
-            }
-
-            var columns = new List<(IProperty, IClrPropertyGetter?, ValueConverter?)>();
-            var kinds = new List<Kind>();
-            foreach (var property in type.GetProperties())
-            {
-                if (property == generatedKey || property.GetColumnName(store) is null)
-                {
-                    continue;
-                }
-
-                if (property.ValueGenerated != ValueGenerated.Never && !property.IsPrimaryKey())
-                {
-                    throw new InvalidOperationException($"{type.ClrType.Name}.{property.Name} is generated by the database; its rows are saved by EF.");
-                }
-
-                var mapping = (RelationalTypeMapping)property.GetTypeMapping();
-                // How the column is stored, by the mapping's store type: a parameter made without a value reports text for
-                // every column, so it cannot tell an instant stored as a number from one stored as text.
-                var provider = mapping.Converter?.ProviderClrType ?? property.ClrType;
-                kinds.Add(KindOf(Nullable.GetUnderlyingType(provider) ?? provider, mapping.StoreType)
-                    ?? throw new InvalidOperationException($"{type.ClrType.Name}.{property.Name} holds {provider.Name} as {mapping.StoreType}, which the writer's inserts do not bind; its rows are saved by EF."));
-                columns.Add((property, property.IsShadowProperty() ? null : property.GetGetter(), mapping.Converter));
-            }
-
-            Columns = [.. columns];
-            this.kinds = [.. kinds];
-            var names = string.Join(", ", Columns.Select(c => Quote(c.Property.GetColumnName(store)!)));
-            var values = string.Join(", ", Columns.Select((_, i) => "?" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            var rc = SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, $"INSERT INTO {Quote(table)} ({names}) VALUES ({values})", out statement);
+            kinds = [.. parameters.Select(p => KindOf(p) ?? throw new InvalidOperationException(
+                $"{p.DeclaringType.DisplayName()}.{p.Name} holds {ProviderType(p).Name} as {((RelationalTypeMapping)p.GetTypeMapping()).StoreType}, which the writer's statements do not bind; its rows are saved by EF."))];
+            var rc = SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, sql, out statement);
             SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         }
 
-        public (IProperty Property, IClrPropertyGetter? Getter, ValueConverter? Converter)[] Columns { get; }
+        private static Type ProviderType(IProperty property)
+        {
+            var mapping = (RelationalTypeMapping)property.GetTypeMapping();
+            var provider = mapping.Converter?.ProviderClrType ?? property.ClrType;
+            return Nullable.GetUnderlyingType(provider) ?? provider;
+        }
 
         /// <summary>
-        /// The binding of a provider type stored as <paramref name="storeType"/>; null for what these inserts leave to EF
-        /// (an instant stored as a number, a Guid, whose text or blob form depends on the parameter's settings).
+        /// The binding of the property's provider type as its column stores it; null for what these statements leave to
+        /// EF (an instant stored as a number, a Guid, whose text or blob form depends on the parameter's settings). By
+        /// the mapping's store type: a parameter made without a value reports text for every column, so it cannot tell
+        /// an instant stored as a number from one stored as text.
         /// </summary>
-        private static Kind? KindOf(Type type, string storeType)
+        private static Kind? KindOf(IProperty property)
         {
+            var type = ProviderType(property);
             if (type.IsEnum)
             {
                 type = Enum.GetUnderlyingType(type);
             }
 
-            var text = string.Equals(storeType, "TEXT", StringComparison.OrdinalIgnoreCase);
+            var text = string.Equals(((RelationalTypeMapping)property.GetTypeMapping()).StoreType, "TEXT", StringComparison.OrdinalIgnoreCase);
             return type switch
             {
                 _ when type == typeof(string) => Kind.Text,
@@ -389,7 +449,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
 
         public void Reset() => SQLitePCL.raw.sqlite3_reset(statement);
 
-        /// <summary>Binds the provider value of the column at <paramref name="index"/> (from 1).</summary>
+        /// <summary>Binds the provider value of the parameter at <paramref name="index"/> (from 1).</summary>
         public void Bind(int index, object? value)
         {
             var rc = value switch
@@ -397,25 +457,25 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
                 null or DBNull => SQLitePCL.raw.sqlite3_bind_null(statement, index),
                 _ => kinds[index - 1] switch
                 {
-                    Kind.Text => SqliteText.Bind(statement, index, (string)value, ref text),
+                    Kind.Text => SqliteText.Bind(statement!, index, (string)value, ref text),
                     Kind.Integer => SQLitePCL.raw.sqlite3_bind_int64(statement, index, value is bool b ? (b ? 1L : 0L) : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)),
                     Kind.Real => SQLitePCL.raw.sqlite3_bind_double(statement, index, Real(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture))),
                     Kind.Blob => SQLitePCL.raw.sqlite3_bind_blob(statement, index, (byte[])value),
-                    Kind.DateTimeText => SqliteText.Bind(statement, index, (DateTime)value, SqliteText.DateTimeFormat),
-                    Kind.DateTimeOffsetText => SqliteText.Bind(statement, index, (DateTimeOffset)value, SqliteText.DateTimeOffsetFormat),
-                    _ => throw new InvalidOperationException($"No binding for column {index}."),
+                    Kind.DateTimeText => SqliteText.Bind(statement!, index, (DateTime)value, SqliteText.DateTimeFormat),
+                    Kind.DateTimeOffsetText => SqliteText.Bind(statement!, index, (DateTimeOffset)value, SqliteText.DateTimeOffsetFormat),
+                    _ => throw new InvalidOperationException($"No binding for parameter {index}."),
                 },
             };
             if (rc != SQLitePCL.raw.SQLITE_OK)
             {
-                throw new InvalidOperationException($"SQLite refused the value of column {index}: {rc}.");
+                throw new InvalidOperationException($"SQLite refused the value of parameter {index}: {rc}.");
             }
         }
 
         private static double Real(double value) =>
             double.IsNaN(value) ? throw new InvalidOperationException("SQLite cannot store NaN.") : value;
 
-        /// <summary>Runs the bound insert; a refusal (a constraint, a full disk) is thrown as Microsoft.Data.Sqlite throws it.</summary>
+        /// <summary>Runs the bound statement; a refusal (a constraint, a full disk) is thrown as Microsoft.Data.Sqlite throws it.</summary>
         public void Step(SqliteConnection connection)
         {
             var rc = SQLitePCL.raw.sqlite3_step(statement);
@@ -427,8 +487,76 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
             }
         }
 
-        public void Dispose() => statement.Dispose();
+        public void Dispose() => statement?.Dispose();
 
-        private static string Quote(string name) => '"' + name.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
+        protected static string Quote(string name) => '"' + name.Replace("\"", "\"\"", StringComparison.Ordinal) + '"';
+
+        protected static StoreObjectIdentifier TableOf(IEntityType type) =>
+            StoreObjectIdentifier.Table(type.GetTableName() ?? throw new InvalidOperationException($"{type.ClrType.Name} is not mapped to a table."), type.GetSchema());
+    }
+
+    /// <summary>One table's INSERT of every column (or every column but a key the database generates).</summary>
+    private sealed class Insert : Statement
+    {
+        public Insert(SqliteConnection connection, IEntityType type, IProperty? generatedKey)
+        {
+            var store = TableOf(type);
+            if (generatedKey is not null && generatedKey.ClrType != typeof(long) && generatedKey.ClrType != typeof(int))
+            {
+                // Read back as the row's rowid: only an integer key is one.
+                throw new InvalidOperationException($"{type.ClrType.Name}.{generatedKey.Name} is generated by the database but is not an integer; its rows are saved by EF.");
+            }
+
+            var columns = new List<(IProperty, IClrPropertyGetter?, ValueConverter?)>();
+            foreach (var property in type.GetProperties())
+            {
+                if (property == generatedKey || property.GetColumnName(store) is null)
+                {
+                    continue;
+                }
+
+                if (property.ValueGenerated != ValueGenerated.Never && !property.IsPrimaryKey())
+                {
+                    throw new InvalidOperationException($"{type.ClrType.Name}.{property.Name} is generated by the database; its rows are saved by EF.");
+                }
+
+                columns.Add((property, property.IsShadowProperty() ? null : property.GetGetter(), property.GetTypeMapping().Converter));
+            }
+
+            Columns = [.. columns];
+            var names = string.Join(", ", Columns.Select(c => Quote(c.Property.GetColumnName(store)!)));
+            var values = string.Join(", ", Columns.Select((_, i) => "?" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            Prepare(connection, $"INSERT INTO {Quote(store.Name)} ({names}) VALUES ({values})", Columns.Select(c => c.Property));
+        }
+
+        public (IProperty Property, IClrPropertyGetter? Getter, ValueConverter? Converter)[] Columns { get; }
+    }
+
+    /// <summary>
+    /// One table's UPDATE of a set of columns: <c>SET</c> those columns, <c>WHERE</c> the key and every concurrency
+    /// token equal the values read (<c>IS</c>, so that a token read as null matches null), as EF writes it.
+    /// </summary>
+    private sealed class Update : Statement
+    {
+        public Update(SqliteConnection connection, IEntityType type, IReadOnlyList<IProperty> set)
+        {
+            var store = TableOf(type);
+            Set = [.. set];
+            Key = [.. type.FindPrimaryKey()!.Properties];
+            Tokens = [.. type.GetProperties().Where(p => p.IsConcurrencyToken)];
+            var n = 0;
+            string Next() => "?" + (++n).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var assignments = string.Join(", ", Set.Select(p => $"{Quote(p.GetColumnName(store)!)} = {Next()}"));
+            var keys = string.Join(" AND ", Key.Select(p => $"{Quote(p.GetColumnName(store)!)} = {Next()}"));
+            var tokens = string.Concat(Tokens.Select(p => $" AND {Quote(p.GetColumnName(store)!)} IS {Next()}"));
+            Prepare(connection, $"UPDATE {Quote(store.Name)} SET {assignments} WHERE {keys}{tokens}", [.. Set, .. Key, .. Tokens]);
+        }
+
+        /// <summary>The columns set, then the key's, then the tokens': the order of the parameters.</summary>
+        public IProperty[] Set { get; }
+
+        public IProperty[] Key { get; }
+
+        public IProperty[] Tokens { get; }
     }
 }

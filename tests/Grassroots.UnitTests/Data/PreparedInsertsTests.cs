@@ -7,6 +7,7 @@ using Grassroots.Web.Features.Cases;
 using Grassroots.Web.Features.Categories;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -27,10 +28,28 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private DbContextOptions<AppDbContext> Options(SqliteConnection connection) => new DbContextOptionsBuilder<AppDbContext>()
+    private DbContextOptions<AppDbContext> Options(SqliteConnection connection, SaveCounter? saves = null) => new DbContextOptionsBuilder<AppDbContext>()
         .UseSqlite(connection, o => o.MigrationsAssembly("Grassroots.Migrations.Sqlite"))
-        .AddInterceptors(chain)
+        .AddInterceptors(saves is null ? [chain] : [chain, saves])
         .Options;
+
+    /// <summary>Counts EF's saves of a context.</summary>
+    private sealed class SaveCounter : SaveChangesInterceptor
+    {
+        public int Saves { get; private set; }
+
+        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+        {
+            Saves++;
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Saves++;
+            return ValueTask.FromResult(result);
+        }
+    }
 
     public async ValueTask InitializeAsync()
     {
@@ -206,6 +225,86 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         await using var check = connection.CreateCommand();
         check.CommandText = "SELECT COUNT(*) FROM case_photos p JOIN case_steps s ON s.\"Id\" = p.\"StepId\" AND s.\"CaseId\" = p.\"CaseId\" WHERE p.\"CaseId\" = 2 AND instr(s.\"Photos\", p.\"Hash\") > 0";
         Assert.Equal(3L, await check.ExecuteScalarAsync(Ct));
+    }
+
+    /// <summary>Joins another report to the case, as intake does: a step with a photo, and the audit entry.</summary>
+    private static async Task JoinAsync(AppDbContext db, long id)
+    {
+        var c = await db.Set<Case>().IgnoreQueryFilters().SingleAsync(x => x.Id == id, Ct);
+        c.Link(new StepActor("居民", "Resident", null), Now.AddMinutes(30), "又有人报了同一个井盖", new string('d', 64));
+        new AuditTrail(db, new Actor(), TimeProvider.System).Record("cases.link", "case:" + id, new { id }, "report joined to case " + id);
+    }
+
+    [Fact]
+    public async Task ACaseAReportJoins_IsUpdatedAsEFUpdatesIt_WithoutEFsSave()
+    {
+        await using var connection = await WithACaseSavedByEFAsync();
+        await using (var db = new AppDbContext(Options(connection)))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            AddCase(db, 2, "second");
+            await db.SaveChangesAsync(Ct);
+            await tx.CommitAsync(Ct);
+        }
+
+        // Case 1 joined and saved by EF; case 2 the same way through the writer's statements.
+        await using (var db = new AppDbContext(Options(connection)))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            await JoinAsync(db, 1);
+            await db.SaveChangesAsync(Ct);
+            await tx.CommitAsync(Ct);
+        }
+
+        var saves = new SaveCounter();
+        using var inserts = new PreparedInserts(connection, chain);
+        await using (var db = new AppDbContext(Options(connection, saves)))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            await JoinAsync(db, 2);
+            Assert.Equal(EntityState.Modified, db.ChangeTracker.Entries<Case>().Single().State);
+            Assert.Equal(4, await inserts.SaveAndClearAsync(db, Ct)); // a step, its photo link, the audit entry; the case changed
+            Assert.Empty(db.ChangeTracker.Entries());
+            await tx.CommitAsync(Ct);
+        }
+
+        Assert.Equal(0, saves.Saves);
+        var efCase = Assert.Single(await RowsAsync(connection, "cases", "\"Id\" = 1", "\"Id\"", "Id", "TrackingCode"));
+        Assert.Equal("INTEGER:3", efCase["StepCount"]);
+        Assert.Equal(efCase, Assert.Single(await RowsAsync(connection, "cases", "\"Id\" = 2", "\"Id\"", "Id", "TrackingCode")));
+        var efSteps = await RowsAsync(connection, "case_steps", "\"CaseId\" = 1", "\"Seq\"", "Id", "CaseId");
+        Assert.Equal(3, efSteps.Count);
+        Assert.Equal(efSteps, await RowsAsync(connection, "case_steps", "\"CaseId\" = 2", "\"Seq\"", "Id", "CaseId"));
+        Assert.Equal(
+            await RowsAsync(connection, "case_photos", "\"CaseId\" = 1", "\"Hash\"", "CaseId", "StepId"),
+            await RowsAsync(connection, "case_photos", "\"CaseId\" = 2", "\"Hash\"", "CaseId", "StepId"));
+        await using (var db = new AppDbContext(Options(connection)))
+        {
+            var verification = await new VerifyAudit(db).RunAsync(Ct);
+            Assert.True(verification.Intact, verification.Explanation);
+            Assert.Equal(4, await db.Set<AuditEntry>().CountAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task ACaseChangedSinceItWasRead_FailsTheWritersSave_AsEFsWould()
+    {
+        await using var connection = await WithACaseSavedByEFAsync();
+        using var inserts = new PreparedInserts(connection, chain);
+        await using var db = new AppDbContext(Options(connection));
+        await using var tx = await db.Database.BeginTransactionAsync(Ct);
+        await JoinAsync(db, 1);
+
+        // Another write moves the case on after it was read (here on the same connection, inside the transaction).
+        await using (var other = connection.CreateCommand())
+        {
+            other.CommandText = "UPDATE cases SET \"StepCount\" = \"StepCount\" + 1 WHERE \"Id\" = 1";
+            Assert.Equal(1, await other.ExecuteNonQueryAsync(Ct));
+        }
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => inserts.SaveAndClearAsync(db, Ct));
+        await tx.RollbackAsync(Ct);
+        Assert.Equal("INTEGER:2", Assert.Single(await RowsAsync(connection, "cases", "\"Id\" = 1", "\"Id\""))["StepCount"]);
     }
 
     [Fact]
