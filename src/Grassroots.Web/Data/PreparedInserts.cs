@@ -15,8 +15,8 @@ namespace Grassroots.Web.Data;
 /// <summary>
 /// The SQLite writer's inserts of the rows that intake and the workflow add on every request: new cases, their
 /// steps and photo links, audit entries and idempotency keys. Each table has one INSERT, prepared once on the
-/// writer's own connection and bound again for every row; everything else a save holds (updated cases, other
-/// tables) is saved by EF afterwards, in the same transaction.
+/// writer's own connection and bound again for every row; changed cases are written by UPDATEs prepared the same way
+/// (below), and everything else a save holds (other tables) is saved by EF afterwards, in the same transaction.
 /// <para>
 /// At a thousand reports a second EF's batches cost more than SQLite's work: a batch is one command of many
 /// statements, each prepared again on every save, and every parameter of the batch is looked up again for each
@@ -181,7 +181,7 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         var updatesHere = modified.TrueForAll(Updatable);
         if ((added.Count > 0 || (modified.Count > 0 && updatesHere)) && db.Database.CurrentTransaction is null)
         {
-            throw new InvalidOperationException("The writer inserts rows inside its transaction.");
+            throw new InvalidOperationException("The writer inserts and updates rows inside its transaction.");
         }
 
         if (added.Count > 0)
@@ -243,12 +243,48 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
     }
 
     /// <summary>
-    /// Whether a changed entity is written by a prepared UPDATE: a case (one table of its own) whose changed columns
-    /// are all of kinds the statements bind, its key not among them.
+    /// Whether a changed entity is written by a prepared UPDATE: a case whose changed columns are all of kinds the
+    /// statements bind, its key not among them, with at least one changed, and whose type keeps to a table of its own
+    /// with only plain columns (<see cref="PlainTable"/>). Anything else is left to EF, which knows the rest.
     /// </summary>
-    private static bool Updatable(EntityEntry entry) =>
-        entry.Metadata.ClrType == typeof(Case)
-        && entry.Properties.All(p => !p.IsModified || (!p.Metadata.IsPrimaryKey() && Statement.Binds(p.Metadata)));
+    private static bool Updatable(EntityEntry entry)
+    {
+        if (entry.Metadata.ClrType != typeof(Case) || !PlainTable(entry.Metadata))
+        {
+            return false;
+        }
+
+        var any = false;
+        foreach (var p in entry.Properties)
+        {
+            if (p.IsModified)
+            {
+                if (p.Metadata.IsPrimaryKey() || !Statement.Binds(p.Metadata))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<IEntityType, bool> Plain = new();
+
+    /// <summary>
+    /// A type whose changes are all in <c>entry.Properties</c> and all written as they stand: no complex or owned
+    /// members, no column the database computes or generates on update, no other type in its table or its hierarchy.
+    /// </summary>
+    private static bool PlainTable(IEntityType type) => Plain.GetOrAdd(type, static t =>
+        !t.GetComplexProperties().Any()
+        && !t.GetNavigations().Any(n => n.TargetEntityType.IsOwned())
+        && t.BaseType is null && !t.GetDerivedTypes().Any()
+        && t.GetTableName() is { } table
+        && t.Model.GetEntityTypes().Count(o => o.GetTableName() == table && o.GetSchema() == t.GetSchema()) == 1
+        && t.GetProperties().All(p => p.GetComputedColumnSql() is null
+            && p.ValueGenerated is not (ValueGenerated.OnUpdate or ValueGenerated.OnAddOrUpdate or ValueGenerated.OnUpdateSometimes)));
 
     /// <summary>
     /// Writes the changed columns of one changed entity where its key and its concurrency tokens' original values
@@ -292,8 +328,10 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
 
         if (SQLitePCL.raw.sqlite3_changes(connection.Handle) != 1)
         {
+            // EF's own exception names the entries through its internal update entries, which cannot be made here: the
+            // message names the row instead.
             throw new DbUpdateConcurrencyException(
-                $"The {type.ClrType.Name} was changed by another write since it was read; the save fails, as EF's would.");
+                $"The {type.ClrType.Name} {string.Join(",", update.Key.Select(k => entry.Property(k).OriginalValue))} was changed by another write since it was read; the save fails, as EF's would.");
         }
     }
 

@@ -238,14 +238,19 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
     [Fact]
     public async Task ACaseAReportJoins_IsUpdatedAsEFUpdatesIt_WithoutEFsSave()
     {
+        // Case 7 is the one joined through the writer's statements; case 2, with the same step count, must not change.
         await using var connection = await WithACaseSavedByEFAsync();
         await using (var db = new AppDbContext(Options(connection)))
         {
             await using var tx = await db.Database.BeginTransactionAsync(Ct);
-            AddCase(db, 2, "second");
+            AddCase(db, 7, "seventh");
+            AddCase(db, 2, "untouched");
             await db.SaveChangesAsync(Ct);
             await tx.CommitAsync(Ct);
         }
+
+        var untouched = await RowsAsync(connection, "cases", "\"Id\" = 2", "\"Id\"");
+        Assert.Equal("INTEGER:2", Assert.Single(untouched)["StepCount"]);
 
         // Case 1 joined and saved by EF; case 2 the same way through the writer's statements.
         await using (var db = new AppDbContext(Options(connection)))
@@ -261,7 +266,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         await using (var db = new AppDbContext(Options(connection, saves)))
         {
             await using var tx = await db.Database.BeginTransactionAsync(Ct);
-            await JoinAsync(db, 2);
+            await JoinAsync(db, 7);
             Assert.Equal(EntityState.Modified, db.ChangeTracker.Entries<Case>().Single().State);
             Assert.Equal(4, await inserts.SaveAndClearAsync(db, Ct)); // a step, its photo link, the audit entry; the case changed
             Assert.Empty(db.ChangeTracker.Entries());
@@ -271,18 +276,19 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         Assert.Equal(0, saves.Saves);
         var efCase = Assert.Single(await RowsAsync(connection, "cases", "\"Id\" = 1", "\"Id\"", "Id", "TrackingCode"));
         Assert.Equal("INTEGER:3", efCase["StepCount"]);
-        Assert.Equal(efCase, Assert.Single(await RowsAsync(connection, "cases", "\"Id\" = 2", "\"Id\"", "Id", "TrackingCode")));
+        Assert.Equal(efCase, Assert.Single(await RowsAsync(connection, "cases", "\"Id\" = 7", "\"Id\"", "Id", "TrackingCode")));
+        Assert.Equal(untouched, await RowsAsync(connection, "cases", "\"Id\" = 2", "\"Id\""));
         var efSteps = await RowsAsync(connection, "case_steps", "\"CaseId\" = 1", "\"Seq\"", "Id", "CaseId");
         Assert.Equal(3, efSteps.Count);
-        Assert.Equal(efSteps, await RowsAsync(connection, "case_steps", "\"CaseId\" = 2", "\"Seq\"", "Id", "CaseId"));
+        Assert.Equal(efSteps, await RowsAsync(connection, "case_steps", "\"CaseId\" = 7", "\"Seq\"", "Id", "CaseId"));
         Assert.Equal(
             await RowsAsync(connection, "case_photos", "\"CaseId\" = 1", "\"Hash\"", "CaseId", "StepId"),
-            await RowsAsync(connection, "case_photos", "\"CaseId\" = 2", "\"Hash\"", "CaseId", "StepId"));
+            await RowsAsync(connection, "case_photos", "\"CaseId\" = 7", "\"Hash\"", "CaseId", "StepId"));
         await using (var db = new AppDbContext(Options(connection)))
         {
             var verification = await new VerifyAudit(db).RunAsync(Ct);
             Assert.True(verification.Intact, verification.Explanation);
-            Assert.Equal(4, await db.Set<AuditEntry>().CountAsync(Ct));
+            Assert.Equal(5, await db.Set<AuditEntry>().CountAsync(Ct));
         }
     }
 
