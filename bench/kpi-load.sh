@@ -2,7 +2,8 @@
 # GET /api/kpis for a node over the year to date, against a database that already holds a year of cases and its
 # rollup (made beforehand with the demo verb, which writes the rollup with the cases; see bench/list-load.sh for the
 # 10-million-case command). The KPI fold and the overdue sweep are held off, so the queries are what is measured.
-# Usage: bench/kpi-load.sh DB [SECONDS]   (default 8 s a query; CONCURRENCY=1; PORT=5391)
+# Usage: bench/kpi-load.sh DB [SECONDS]   (DB: a SQLite file, or a PostgreSQL connection string "Host=…")
+#           (default 8 s a query; CONCURRENCY=1; PORT=5391)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,7 +18,7 @@ machine
 build_release
 build_driver
 
-command -v sqlite3 >/dev/null && echo "== $(sqlite3 "$DB" 'SELECT COUNT(*) FROM cases') cases, $(sqlite3 "$DB" 'SELECT COUNT(*) FROM kpi_rollup') rollup rows"
+echo "== $(db_scalar "$DB" 'SELECT COUNT(*) FROM cases') cases, $(db_scalar "$DB" 'SELECT COUNT(*) FROM kpi_rollup') rollup rows"
 
 started=$(now)
 start_server "$DB" "$WORK/server.log"

@@ -51,6 +51,28 @@ start_server() {
     SERVER_PID=$!
 }
 
+# db_scalar DB SQL: one value read from the database, a SQLite file (sqlite3) or a PostgreSQL connection string
+# (psql, from its Host, Port, Username and Database); empty when the client is missing.
+db_scalar() {
+    local db="$1" sql="$2"
+    case "$db" in
+        Host=*)
+            command -v psql >/dev/null || return 0
+            local host port user name part
+            IFS=';' read -ra parts <<< "$db"
+            for part in "${parts[@]}"; do
+                case "$part" in
+                    Host=*) host="${part#Host=}" ;; Port=*) port="${part#Port=}" ;;
+                    Username=*) user="${part#Username=}" ;; Database=*) name="${part#Database=}" ;;
+                esac
+            done
+            psql -At -h "${host:-127.0.0.1}" -p "${port:-5432}" -U "${user:-postgres}" -d "${name:-postgres}" -c "$sql" ;;
+        *)
+            command -v sqlite3 >/dev/null || return 0
+            sqlite3 "$db" "$sql" ;;
+    esac
+}
+
 # wait_healthy LIMIT_SECONDS: polls /health every 50 ms until it answers 200.
 wait_healthy() {
     local limit="$1" started

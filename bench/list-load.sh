@@ -4,7 +4,8 @@
 #   dotnet src/Grassroots.Web/bin/Release/net10.0/Grassroots.Web.dll demo --scale city --cases-per-day 30000 \
 #     --contentRoot "$PWD/src/Grassroots.Web" --ConnectionStrings:Grassroots="Data Source=/path/tenm.db"   ).
 # The KPI fold and the overdue sweep are held off while it runs, so the lists are what is measured.
-# Usage: bench/list-load.sh DB [SECONDS]   (default 8 s a filter; CONCURRENCY=8; WARMUP=15 s for the server first; PORT=5391)
+# Usage: bench/list-load.sh DB [SECONDS]   (DB: a SQLite file, or a PostgreSQL connection string "Host=…;Port=…;Username=…;Database=…")
+#           (default 8 s a filter; CONCURRENCY=8; WARMUP=15 s for the server first; PORT=5391)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,7 +20,7 @@ machine
 build_release
 build_driver
 
-command -v sqlite3 >/dev/null && echo "== $(sqlite3 "$DB" 'SELECT COUNT(*) FROM cases') cases, $(sqlite3 "$DB" "SELECT COUNT(*) FROM cases WHERE DistrictCode = '320213000000'") in 梁溪区"
+echo "== $(db_scalar "$DB" 'SELECT COUNT(*) FROM cases') cases, $(db_scalar "$DB" "SELECT COUNT(*) FROM cases WHERE \"DistrictCode\" = '320213000000'") in 梁溪区"
 
 started=$(now)
 start_server "$DB" "$WORK/server.log"

@@ -22,7 +22,7 @@ machine
 build_release
 build_driver
 
-command -v sqlite3 >/dev/null && echo "== $(sqlite3 "$DB" 'SELECT COUNT(*) FROM cases') cases, $(sqlite3 "$DB" 'SELECT COUNT(*) FROM case_steps') steps"
+echo "== $(db_scalar "$DB" 'SELECT COUNT(*) FROM cases') cases, $(db_scalar "$DB" 'SELECT COUNT(*) FROM case_steps') steps"
 
 started=$(now)
 start_server "$DB" "$WORK/server.log"
