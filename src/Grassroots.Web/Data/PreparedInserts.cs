@@ -301,20 +301,11 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         }
 
         update.Reset();
-        var i = 1;
-        foreach (var property in update.Set)
+        for (var i = 0; i < update.Parameters.Length; i++)
         {
-            update.Bind(i++, Provider(property, entry.Property(property).CurrentValue));
-        }
-
-        foreach (var property in update.Key)
-        {
-            update.Bind(i++, Provider(property, entry.Property(property).OriginalValue));
-        }
-
-        foreach (var property in update.Tokens)
-        {
-            update.Bind(i++, Provider(property, entry.Property(property).OriginalValue));
+            var (property, original) = update.Parameters[i];
+            var value = original ? entry.Property(property).OriginalValue : entry.Property(property).CurrentValue;
+            update.Bind(i + 1, Provider(property, value));
         }
 
         try
@@ -579,22 +570,23 @@ public sealed class PreparedInserts(SqliteConnection connection, AuditChainInter
         public Update(SqliteConnection connection, IEntityType type, IReadOnlyList<IProperty> set)
         {
             var store = TableOf(type);
-            Set = [.. set];
             Key = [.. type.FindPrimaryKey()!.Properties];
-            Tokens = [.. type.GetProperties().Where(p => p.IsConcurrencyToken)];
+            var tokens = type.GetProperties().Where(p => p.IsConcurrencyToken).ToList();
+            Parameters = [.. set.Select(p => (p, false)), .. Key.Select(p => (p, true)), .. tokens.Select(p => (p, true))];
             var n = 0;
             string Next() => "?" + (++n).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var assignments = string.Join(", ", Set.Select(p => $"{Quote(p.GetColumnName(store)!)} = {Next()}"));
+            var assignments = string.Join(", ", set.Select(p => $"{Quote(p.GetColumnName(store)!)} = {Next()}"));
             var keys = string.Join(" AND ", Key.Select(p => $"{Quote(p.GetColumnName(store)!)} = {Next()}"));
-            var tokens = string.Concat(Tokens.Select(p => $" AND {Quote(p.GetColumnName(store)!)} IS {Next()}"));
-            Prepare(connection, $"UPDATE {Quote(store.Name)} SET {assignments} WHERE {keys}{tokens}", [.. Set, .. Key, .. Tokens]);
+            var checks = string.Concat(tokens.Select(p => $" AND {Quote(p.GetColumnName(store)!)} IS {Next()}"));
+            Prepare(connection, $"UPDATE {Quote(store.Name)} SET {assignments} WHERE {keys}{checks}", Parameters.Select(x => x.Property));
         }
 
-        /// <summary>The columns set, then the key's, then the tokens': the order of the parameters.</summary>
-        public IProperty[] Set { get; }
+        /// <summary>
+        /// The parameters in order: the columns set (their current values), then the key's and the tokens' (the values
+        /// read, <c>Original</c>).
+        /// </summary>
+        public (IProperty Property, bool Original)[] Parameters { get; }
 
         public IProperty[] Key { get; }
-
-        public IProperty[] Tokens { get; }
     }
 }

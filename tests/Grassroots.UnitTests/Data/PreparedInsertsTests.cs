@@ -129,6 +129,15 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         return rows;
     }
 
+    /// <summary>The audit chain verifies and holds <paramref name="entries"/> entries.</summary>
+    private async Task AssertTheAuditChainIsIntactAsync(SqliteConnection connection, int entries)
+    {
+        await using var db = new AppDbContext(Options(connection));
+        var verification = await new VerifyAudit(db).RunAsync(Ct);
+        Assert.True(verification.Intact, verification.Explanation);
+        Assert.Equal(entries, await db.Set<AuditEntry>().CountAsync(Ct));
+    }
+
     /// <summary>An open connection to the test database, with case 1 (key "ef") saved by EF to compare with.</summary>
     private async Task<SqliteConnection> WithACaseSavedByEFAsync()
     {
@@ -181,12 +190,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
             Assert.Equal(6L, await check.ExecuteScalarAsync(Ct));
         }
 
-        await using (var db = new AppDbContext(Options(connection)))
-        {
-            var verification = await new VerifyAudit(db).RunAsync(Ct);
-            Assert.True(verification.Intact, verification.Explanation);
-            Assert.Equal(2, await db.Set<AuditEntry>().CountAsync(Ct));
-        }
+        await AssertTheAuditChainIsIntactAsync(connection, 2);
     }
 
     [Fact]
@@ -252,7 +256,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         var untouched = await RowsAsync(connection, "cases", "\"Id\" = 2", "\"Id\"");
         Assert.Equal("INTEGER:2", Assert.Single(untouched)["StepCount"]);
 
-        // Case 1 joined and saved by EF; case 2 the same way through the writer's statements.
+        // Case 1 joined and saved by EF; case 7 the same way through the writer's statements.
         await using (var db = new AppDbContext(Options(connection)))
         {
             await using var tx = await db.Database.BeginTransactionAsync(Ct);
@@ -284,12 +288,7 @@ public sealed class PreparedInsertsTests : IAsyncLifetime
         Assert.Equal(
             await RowsAsync(connection, "case_photos", "\"CaseId\" = 1", "\"Hash\"", "CaseId", "StepId"),
             await RowsAsync(connection, "case_photos", "\"CaseId\" = 7", "\"Hash\"", "CaseId", "StepId"));
-        await using (var db = new AppDbContext(Options(connection)))
-        {
-            var verification = await new VerifyAudit(db).RunAsync(Ct);
-            Assert.True(verification.Intact, verification.Explanation);
-            Assert.Equal(5, await db.Set<AuditEntry>().CountAsync(Ct));
-        }
+        await AssertTheAuditChainIsIntactAsync(connection, 5);
     }
 
     [Fact]
