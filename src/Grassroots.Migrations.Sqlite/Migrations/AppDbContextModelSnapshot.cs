@@ -457,6 +457,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                     b.HasIndex(new[] { "DistrictCode", "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt" }, "IX_cases_running_district")
                         .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL");
 
+                    b.HasIndex(new[] { "StreetCode", "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt" }, "IX_cases_running_street")
+                        .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL");
+
                     b.HasIndex(new[] { "StageDeadline" }, "IX_cases_sweep")
                         .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"Supervision\" <> 'Red'");
 

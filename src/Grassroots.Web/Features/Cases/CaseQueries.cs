@@ -181,14 +181,14 @@ public static class CaseQueries
                 return RegistryEndpoints.RegionNotFound(subtree);
             }
 
-            // A street, and a community's running cases (its coloured and overdue lists): the district's indexes, filtered
-            // by path, which the district's (status, deadline) index carries.
-            var inDistrict = query.Where(c => c.DistrictCode == DistrictOf(node.Path) && c.RegionPath.StartsWith(node.Path));
+            // A street: the district's indexes, filtered by path, which they carry. The running cases of a street or a
+            // community (their coloured and overdue lists): the street's running index, filtered by path for a community.
             query = node.Kind.Level() switch
             {
                 2 => query.Where(c => c.DistrictCode == subtree),
-                3 => inDistrict,
-                4 when runningOnly => inDistrict,
+                3 when runningOnly => query.Where(c => c.StreetCode == subtree),
+                3 => query.Where(c => c.DistrictCode == LevelOf(node.Path, 2) && c.RegionPath.StartsWith(node.Path)),
+                4 when runningOnly => query.Where(c => c.StreetCode == LevelOf(node.Path, 3) && c.RegionPath.StartsWith(node.Path)),
                 4 => query.Where(c => c.CommunityCode == subtree),
                 1 => query, // the whole city
                 _ => query.Where(c => c.RegionPath.StartsWith(node.Path)),
@@ -252,8 +252,8 @@ public static class CaseQueries
         return TypedResults.Ok(new CasePage([.. rows.Take(take).Select(c => Summary(c, now))], next));
     }
 
-    /// <summary>The district code in a region path (/city/district/street/…/).</summary>
-    private static string DistrictOf(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries)[1];
+    /// <summary>The code of a level in a region path (/city/district/street/community/): 2 the district, 3 the street.</summary>
+    private static string LevelOf(string path, int level) => path.Split('/', StringSplitOptions.RemoveEmptyEntries)[level - 1];
 
     private static async Task<Results<Ok<CaseDetailDto>, ProblemHttpResult>> Get(long id, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {

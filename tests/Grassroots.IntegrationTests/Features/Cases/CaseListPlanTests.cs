@@ -73,8 +73,9 @@ public sealed class CaseListPlanTests : IAsyncLifetime
     [InlineData("overdue=true&source=GridWorker", "IX_cases_running")]
     [InlineData("status=Dispatched,InProgress", "IX_cases_running")]
     [InlineData("region={1}&light=green", "IX_cases_running_district")]
-    [InlineData("region={2}&overdue=true", "IX_cases_running_district")]
-    [InlineData("region={3}&light=yellow", "IX_cases_running_district")]
+    [InlineData("region={2}&overdue=true", "IX_cases_running_street")]
+    [InlineData("region={3}&light=yellow", "IX_cases_running_street")]
+    [InlineData("region={3}&status=Dispatched", "IX_cases_running_street")]
     public async Task ARunningList_WalksTheRunningIndex_InPageOrder(string filter, string index)
     {
         var client = await app.AdminClientAsync();
@@ -127,6 +128,31 @@ public sealed class CaseListPlanTests : IAsyncLifetime
         else
         {
             Assert.True(plan.Any(p => p.Contains("Index Only Scan Backward using \"IX_cases_community\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
+        }
+    }
+
+    [Fact]
+    public async Task AGridWorkersRunningList_WalksTheStreetsRunningIndex_AndShowsOnlyItsGrid()
+    {
+        var client = await app.ClientAsync("lx.grid");
+        app.Commands.Clear();
+        var page = await (await client.GetAsync("/api/cases?status=Reported", Ct)).JsonAsync(HttpStatusCode.OK);
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["案件 9", "案件 6", "案件 3", "案件 0"], items.Select(i => i.GetProperty("description").GetString()));
+        Assert.All(items, i => Assert.Equal(gridCode, i.GetProperty("gridCode").GetString()));
+
+        // The worker's community is in a street: the walk is of that street's running cases, in page order, and the grid
+        // the data scope checks is in the index.
+        var list = Assert.Single(app.Commands, IsAPage);
+        var plan = await PlanAsync(list);
+        if (app.Database.Provider == "Sqlite")
+        {
+            Assert.True(plan.Contains("SEARCH c USING COVERING INDEX IX_cases_running_street (StreetCode=?)"), $"{string.Join(" | ", plan)} for {list.Sql}");
+            Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.True(plan.Any(p => p.Contains("Index Only Scan Backward using \"IX_cases_running_street\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
         }
     }
 
