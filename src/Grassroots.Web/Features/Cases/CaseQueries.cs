@@ -187,8 +187,8 @@ public static class CaseQueries
             {
                 2 => query.Where(c => c.DistrictCode == subtree),
                 3 when runningOnly => query.Where(c => c.StreetCode == subtree),
-                3 => query.Where(c => c.DistrictCode == LevelOf(node.Path, 2) && c.RegionPath.StartsWith(node.Path)),
-                4 when runningOnly => query.Where(c => c.StreetCode == LevelOf(node.Path, 3) && c.RegionPath.StartsWith(node.Path)),
+                3 => query.Where(c => c.DistrictCode == node.ParentCode && c.RegionPath.StartsWith(node.Path)),
+                4 when runningOnly => query.Where(c => c.StreetCode == node.ParentCode && c.RegionPath.StartsWith(node.Path)),
                 4 => query.Where(c => c.CommunityCode == subtree),
                 1 => query, // the whole city
                 _ => query.Where(c => c.RegionPath.StartsWith(node.Path)),
@@ -251,9 +251,6 @@ public static class CaseQueries
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;
         return TypedResults.Ok(new CasePage([.. rows.Take(take).Select(c => Summary(c, now))], next));
     }
-
-    /// <summary>The code of a level in a region path (/city/district/street/community/): 2 the district, 3 the street.</summary>
-    private static string LevelOf(string path, int level) => path.Split('/', StringSplitOptions.RemoveEmptyEntries)[level - 1];
 
     private static async Task<Results<Ok<CaseDetailDto>, ProblemHttpResult>> Get(long id, AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
