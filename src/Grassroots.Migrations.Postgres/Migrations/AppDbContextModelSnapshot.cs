@@ -439,6 +439,9 @@ namespace Grassroots.Migrations.Postgres.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<bool>("YellowPassed")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReporterPhone");
@@ -471,6 +474,12 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex(new[] { "StageDeadline" }, "IX_cases_sweep")
                         .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"Supervision\" <> 'Red'");
+
+                    b.HasIndex(new[] { "StageYellowAt" }, "IX_cases_turning")
+                        .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND NOT (\"YellowPassed\")");
+
+                    b.HasIndex(new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt", "YellowPassed" }, "IX_cases_yellow")
+                        .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"YellowPassed\"");
 
                     b.ToTable("cases", (string)null);
 

@@ -432,6 +432,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("YellowPassed")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReporterPhone");
@@ -462,6 +465,12 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex(new[] { "StageDeadline" }, "IX_cases_sweep")
                         .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"Supervision\" <> 'Red'");
+
+                    b.HasIndex(new[] { "StageYellowAt" }, "IX_cases_turning")
+                        .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND NOT (\"YellowPassed\")");
+
+                    b.HasIndex(new[] { "ReportedAt", "Id", "Status", "StageDeadline", "StageYellowAt", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Source", "CategoryCode", "ParkedAt", "YellowPassed" }, "IX_cases_yellow")
+                        .HasFilter("\"Status\" NOT IN ('Voided', 'Closed') AND \"ParkedAt\" IS NULL AND \"YellowPassed\"");
 
                     b.ToTable("cases", (string)null);
 

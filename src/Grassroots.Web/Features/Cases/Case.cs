@@ -73,6 +73,13 @@ public sealed class Case : IGridAndUnitScoped
     /// <summary>When the current stage turns yellow (the configured share of its working time used); red is past <see cref="StageDeadline"/>.</summary>
     public DateTime? StageYellowAt { get; set; }
 
+    /// <summary>
+    /// Whether the stage's yellow time had passed when the case was last written or swept (<see cref="NoteYellow"/>,
+    /// <see cref="SweepOverdue"/>). It splits the running cases in two for the city's yellow list, which reads both
+    /// parts with the times themselves (<c>CaseQueries</c>): a stale value costs that list time, never a wrong answer.
+    /// </summary>
+    public bool YellowPassed { get; set; }
+
     /// <summary>Number of step rows, so a new step is numbered without loading the others.</summary>
     public int StepCount { get; set; }
 
@@ -95,6 +102,9 @@ public sealed class Case : IGridAndUnitScoped
 
     /// <summary>The photos of the steps appended here, one row per photo and step (never loaded: written with the steps).</summary>
     public List<CasePhoto> PhotoLinks { get; set; } = [];
+
+    /// <summary>Notes whether the current stage has turned yellow by <paramref name="now"/> (<see cref="YellowPassed"/>).</summary>
+    public void NoteYellow(DateTime now) => YellowPassed = StageYellowAt <= now;
 
     /// <summary>A new case in state 上报, with its first step.</summary>
     public static Case Report(string category, Urgency urgency, CaseSource source, double lon, double lat, string grid, string regionPath, string description, StepActor actor, DateTime now, DateTime registerDeadline, string? photos = null, string? trackingCode = null)

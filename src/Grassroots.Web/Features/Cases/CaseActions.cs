@@ -270,6 +270,7 @@ public static class CaseActions
                 var now = clock.GetUtcNow().UtcDateTime;
                 var before = c.Status;
                 act(new Context(c, actor, now, stageClock, table.For(c.CategoryCode, c.Urgency, c.Area), rating, checkedPhotos));
+                c.NoteYellow(now);
                 new AuditTrail(w, new ReportCase.StepActorAsActor(actor), clock)
                     .Record("cases." + action, "case:" + id, new { id, action, body }, $"{before} → {c.Status}");
                 await w.SaveChangesAsync(token);

@@ -138,6 +138,15 @@ public static class CaseLabels
     public static readonly Expression<Func<Case, bool>> RunningRow = c => !EF.Constant(Ended).Contains(c.Status) && c.ParkedAt == null;
 
     /// <summary>
+    /// The filter of the running cases whose stage had turned yellow when last written or swept (<see cref="Case.YellowPassed"/>),
+    /// the bare column as EF writes a true test of it.
+    /// </summary>
+    public static readonly string YellowPassedSql = RunningSql + " AND \"YellowPassed\"";
+
+    /// <summary>The filter of the other running cases: not yet yellow when last written or swept, as EF writes the false test.</summary>
+    public static readonly string YellowAheadSql = RunningSql + " AND NOT (\"YellowPassed\")";
+
+    /// <summary>
     /// The filter of the partial index of cases whose reporter's contact data is due for erasure once the retention
     /// period has passed: ended, and still holding a name, a phone or an e-mail. A case enters it when it closes or is
     /// voided, not when it is reported, and leaves it when the data is erased or the case reopens.

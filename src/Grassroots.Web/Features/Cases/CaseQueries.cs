@@ -171,6 +171,7 @@ public static class CaseQueries
         // order (a street by its district's, filtered by path); without a region the caller's own scope is the subtree
         // (the scope filter still applies to every row).
         var subtree = region ?? scope.RegionPath?.TrimEnd('/').Split('/')[^1];
+        var cityWide = true;
         if (subtree is not null)
         {
             // From the registry in memory, as the scope filter on regions reads the table: the caller's subtree and the
@@ -183,6 +184,7 @@ public static class CaseQueries
 
             // A street: the district's indexes, filtered by path, which they carry. The running cases of a street or a
             // community (their coloured and overdue lists): the street's running index, filtered by path for a community.
+            cityWide = node.Kind.Level() == 1;
             query = node.Kind.Level() switch
             {
                 2 => query.Where(c => c.DistrictCode == subtree),
@@ -238,8 +240,11 @@ public static class CaseQueries
         {
             // The page's keys first: every column they need is in the running index (or for a grid worker, the
             // community's, which carries the data scope's columns), so the database picks it, a covering walk newest first
-            // stopped at the page, over the history's indexes; then the page's rows by id.
-            var ids = await ordered.Select(c => c.Id).ToListAsync(ct);
+            // stopped at the page, over the history's indexes; then the page's rows by id. The city's yellow page is
+            // read in two parts (CaseConfiguration, IX_cases_yellow).
+            var ids = cityWide && wantedLight == TrafficLight.Yellow
+                ? await CityYellowPageAsync(query, take + 1, ct)
+                : await ordered.Select(c => c.Id).ToListAsync(ct);
             rows = [.. (await db.Set<Case>().AsNoTracking().Where(c => ids.Contains(c.Id)).Select(LineQuery).ToListAsync(ct))
                 .OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id)];
         }
@@ -250,6 +255,21 @@ public static class CaseQueries
 
         var next = rows.Count > take ? Cursor(rows[take - 1]) : null;
         return TypedResults.Ok(new CasePage([.. rows.Take(take).Select(c => Summary(c, now))], next));
+    }
+
+    /// <summary>
+    /// The ids of a page of the city's yellow cases, newest first, from the running cases split by
+    /// <see cref="Case.YellowPassed"/>: a walk of those noted yellow, newest first and stopped at the page, and the
+    /// others whose yellow time has come since they were noted (a range of their yellow times, a few since the last
+    /// sweep), merged. Both parts keep the query's own test of the times, so together they are exactly its cases.
+    /// </summary>
+    private static async Task<List<long>> CityYellowPageAsync(IQueryable<Case> query, int count, CancellationToken ct)
+    {
+        var noted = await query.Where(c => c.YellowPassed)
+            .OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(count)
+            .Select(c => new { c.ReportedAt, c.Id }).ToListAsync(ct);
+        var turned = await query.Where(c => !c.YellowPassed).Select(c => new { c.ReportedAt, c.Id }).ToListAsync(ct);
+        return [.. noted.Concat(turned).OrderByDescending(c => c.ReportedAt).ThenByDescending(c => c.Id).Take(count).Select(c => c.Id)];
     }
 
     private static async Task<Results<Ok<CaseDetailDto>, ProblemHttpResult>> Get(long id, AppDbContext db, TimeProvider clock, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Grassroots.Data;
 using Grassroots.Web.Data;
 using Grassroots.Web.Features.Audit;
 using Grassroots.Web.Features.Calendar;
@@ -43,6 +44,7 @@ public sealed class SweepOverdue(WriteQueue writes, CalendarCache calendars, Tim
         return await writes.WriteAsync(async (db, ct) =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
+            await NoteYellowAsync(db, now, ct);
             var due = await db.Set<Case>()
                 .Where(CaseLabels.RunningRow)
                 .Where(c => c.StageDeadline < now && c.Supervision != SupervisionLevel.Red)
@@ -77,6 +79,20 @@ public sealed class SweepOverdue(WriteQueue writes, CalendarCache calendars, Tim
             await db.SaveChangesAsync(ct);
             return raised;
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Notes the running cases whose yellow time has come since they were written, and those noted yellow whose stage
+    /// has since restarted (<see cref="Case.YellowPassed"/>): the city's yellow list reads the second part of its
+    /// split by yellow time, so the sweep keeps that part to the minutes since. Not a change of the case: no step,
+    /// no audit entry, and the time it last changed stays.
+    /// </summary>
+    public static async Task NoteYellowAsync(AppDbContext db, DateTime now, CancellationToken ct)
+    {
+        await db.Set<Case>().Where(CaseLabels.RunningRow).Where(c => !c.YellowPassed && c.StageYellowAt <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.YellowPassed, true), ct);
+        await db.Set<Case>().Where(CaseLabels.RunningRow).Where(c => c.YellowPassed && !(c.StageYellowAt <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.YellowPassed, false), ct);
     }
 
     private sealed class SystemActor : IActor

@@ -385,6 +385,7 @@ public sealed class DemoCaseGenerator
             }
 
             c.StageYellowAt = c.Status.IsOpen() && c.StageDeadline is not null ? yellow : null;
+            c.NoteYellow(now);
             EraseExpiredContact();
             return c;
         }

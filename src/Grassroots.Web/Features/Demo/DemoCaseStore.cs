@@ -21,7 +21,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
     [
         "Id", "TrackingCode", "CategoryCode", "Urgency", "Source", "Lon", "Lat", "GridCode", "RegionPath", "DistrictCode", "StreetCode", "CommunityCode", "Description", "Area",
         "ReporterName", "ReporterPhone", "ReporterEmail", "ContactErasedAt", "RoutedUnitCode", "UnitCode", "Status", "ParkedFrom", "ParkedAt",
-        "CooperatingUnits", "OpenTaskUnits", "ReportedAt", "StageStartedAt", "StageDeadline", "StageYellowAt", "StepCount", "UpdatedAt", "ClosedAt", "Outcome", "Rating",
+        "CooperatingUnits", "OpenTaskUnits", "ReportedAt", "StageStartedAt", "StageDeadline", "StageYellowAt", "YellowPassed", "StepCount", "UpdatedAt", "ClosedAt", "Outcome", "Rating",
         "Supervision", "ReworkCount", "ReturnCount", "ReopenCount", "ExtensionCount", "ExtensionAskedUntil",
     ];
 
@@ -39,7 +39,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
     [
         c.Id, c.TrackingCode, c.CategoryCode, c.Urgency.ToString(), c.Source.ToString(), c.Lon, c.Lat, c.GridCode, c.RegionPath, c.DistrictCode, c.StreetCode, c.CommunityCode, c.Description, c.Area.ToString(),
         c.ReporterName, c.ReporterPhone, c.ReporterEmail, c.ContactErasedAt, c.RoutedUnitCode, c.UnitCode, c.Status.ToString(), c.ParkedFrom?.ToString(), c.ParkedAt,
-        c.CooperatingUnits, c.OpenTaskUnits, c.ReportedAt, c.StageStartedAt, c.StageDeadline, c.StageYellowAt, c.StepCount, c.UpdatedAt, c.ClosedAt, c.Outcome?.ToString(), c.Rating?.ToString(),
+        c.CooperatingUnits, c.OpenTaskUnits, c.ReportedAt, c.StageStartedAt, c.StageDeadline, c.StageYellowAt, c.YellowPassed, c.StepCount, c.UpdatedAt, c.ClosedAt, c.Outcome?.ToString(), c.Rating?.ToString(),
         c.Supervision.ToString(), c.ReworkCount, c.ReturnCount, c.ReopenCount, c.ExtensionCount, c.ExtensionAskedUntil,
     ];
 

@@ -55,6 +55,7 @@ public sealed class RateCase(
             try
             {
                 CaseActions.Rate(c, actor, now, stageClock, table.For(c.CategoryCode, c.Urgency, c.Area), rating.Value, value, text);
+                c.NoteYellow(now);
             }
             catch (CaseRuleException e)
             {

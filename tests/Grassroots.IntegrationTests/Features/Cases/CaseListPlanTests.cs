@@ -68,7 +68,7 @@ public sealed class CaseListPlanTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 
     [Theory]
-    [InlineData("light=yellow", "IX_cases_running")]
+    [InlineData("region={1}&light=yellow", "IX_cases_running_district")]
     [InlineData("light=red", "IX_cases_running")]
     [InlineData("overdue=true&source=GridWorker", "IX_cases_running")]
     [InlineData("status=Dispatched,InProgress", "IX_cases_running")]
@@ -102,6 +102,46 @@ public sealed class CaseListPlanTests : IAsyncLifetime
         else
         {
             Assert.True(plan.Any(p => p.Contains($"Index Only Scan Backward using \"{index}\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
+        }
+    }
+
+    [Fact]
+    public async Task TheCitysYellowList_WalksTheCasesNotedYellow_InPageOrder_AndTheTurnedByTheirYellowTime()
+    {
+        var client = await app.AdminClientAsync();
+        await app.Services.GetRequiredService<SweepOverdue>().RunAsync(Ct);
+        app.Commands.Clear();
+        await (await client.GetAsync("/api/cases?light=yellow", Ct)).JsonAsync(HttpStatusCode.OK);
+
+        // Two reads of keys, each carrying its partial index's filter as written: the noted walked newest first and
+        // stopped at the page, the others a range of their yellow times, unordered (few since the last sweep).
+        var noted = Assert.Single(app.Commands, IsAPage);
+        var turned = Assert.Single(app.Commands, c => c.Sql.Contains("NOT (\"c\".\"YellowPassed\")", StringComparison.Ordinal) || c.Sql.Contains("NOT (c.\"YellowPassed\")", StringComparison.Ordinal));
+        foreach (var query in new[] { noted, turned })
+        {
+            Assert.Matches("^SELECT \"?c\"?\\.\"ReportedAt\", \"?c\"?\\.\"Id\"\n", query.Sql);
+            foreach (var term in CaseLabels.RunningSql.Split(" AND "))
+            {
+                Assert.Matches("\"?c\"?\\." + Regex.Escape(term), query.Sql);
+            }
+        }
+
+        var notedPlan = await PlanAsync(noted);
+        var turnedPlan = await PlanAsync(turned);
+        if (app.Database.Provider == "Sqlite")
+        {
+            Assert.True(notedPlan.Any(p => p.EndsWith("USING COVERING INDEX IX_cases_yellow", StringComparison.Ordinal)), $"{string.Join(" | ", notedPlan)} for {noted.Sql}");
+            Assert.DoesNotContain(notedPlan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal));
+            Assert.True(turnedPlan.Any(p => p.Contains("USING INDEX IX_cases_turning (StageYellowAt<?)", StringComparison.Ordinal)), $"{string.Join(" | ", turnedPlan)} for {turned.Sql}");
+        }
+        else
+        {
+            Assert.True(notedPlan.Any(p => p.Contains("Index Only Scan Backward using \"IX_cases_yellow\"", StringComparison.Ordinal)), $"{string.Join(" | ", notedPlan)} for {noted.Sql}");
+            // Among a dozen rows PostgreSQL's pick between the running indexes that hold the yellow time is a toss (it
+            // picks by their estimated size); it must still range over that time in an index, never read the table.
+            Assert.True(turnedPlan.Any(p => p.Contains("Index Scan using", StringComparison.Ordinal)), $"{string.Join(" | ", turnedPlan)} for {turned.Sql}");
+            Assert.True(turnedPlan.Any(p => p.Contains("Index Cond:", StringComparison.Ordinal) && p.Contains("\"StageYellowAt\" <=", StringComparison.Ordinal)), $"{string.Join(" | ", turnedPlan)} for {turned.Sql}");
+            Assert.DoesNotContain(turnedPlan, p => p.Contains("Seq Scan", StringComparison.Ordinal));
         }
     }
 
