@@ -287,7 +287,7 @@ public abstract class DemoCaseStore : IAsyncDisposable
                 "Id" or "CaseId" or "StepId" => NpgsqlDbType.Bigint,
                 "Lon" or "Lat" => NpgsqlDbType.Double,
                 "StepCount" or "ReworkCount" or "ReturnCount" or "ReopenCount" or "ExtensionCount" or "Seq" => NpgsqlDbType.Integer,
-                "OnTime" => NpgsqlDbType.Boolean,
+                "OnTime" or "YellowPassed" => NpgsqlDbType.Boolean,
                 _ when c.EndsWith("At", StringComparison.Ordinal) || c is "StageDeadline" or "Deadline" or "ExtensionAskedUntil" => NpgsqlDbType.TimestampTz,
                 _ => NpgsqlDbType.Varchar,
             }),

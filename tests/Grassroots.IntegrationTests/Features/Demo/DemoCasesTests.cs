@@ -60,6 +60,15 @@ public class DemoCasesTests(SmallCityWithCasesApp app) : IClassFixture<SmallCity
     [Fact]
     public async Task TheOverdueSweep_FindsNothingLeftToRaise()
     {
+        // Nor anything to note: each running case is seeded noted by its yellow time, as the sweep notes it (the clock is fixed).
+        var now = SmallCityWithCasesApp.Now.UtcDateTime;
+        var (noted, misnoted) = await app.WithDbAsync(async db =>
+        {
+            var running = db.Set<Case>().IgnoreQueryFilters().Where(CaseLabels.RunningRow);
+            return (await running.CountAsync(c => c.YellowPassed), await running.CountAsync(c => c.YellowPassed != (c.StageYellowAt <= now)));
+        });
+        Assert.True(noted > 0);
+        Assert.Equal(0, misnoted);
         Assert.Equal(0, await app.Services.GetRequiredService<SweepOverdue>().RunAsync(TestContext.Current.CancellationToken));
         var supervised = await app.WithDbAsync(db => db.Set<Case>().IgnoreQueryFilters().CountAsync(c => c.Supervision != SupervisionLevel.None));
         Assert.True(supervised > 0);
