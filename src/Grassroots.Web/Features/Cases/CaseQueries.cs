@@ -184,8 +184,9 @@ public static class CaseQueries
 
             // A street: the district's indexes, filtered by path, which they carry. The running cases of a street or a
             // community (their coloured and overdue lists): the street's running index, filtered by path for a community.
-            cityWide = node.Kind.Level() == 1;
-            query = node.Kind.Level() switch
+            var level = node.Kind.Level();
+            cityWide = level == 1;
+            query = level switch
             {
                 2 => query.Where(c => c.DistrictCode == subtree),
                 3 when runningOnly => query.Where(c => c.StreetCode == subtree),
