@@ -59,7 +59,7 @@ public class GrassrootsApp(string demoScale, IReadOnlyDictionary<string, string>
             tokens[username] = token;
         }
 
-        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+        var client = CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, BaseAddress = ClientOptions.BaseAddress });
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         return client;
     }

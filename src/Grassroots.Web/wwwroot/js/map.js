@@ -18,18 +18,7 @@
   let readyResolve;
   const ready = new Promise(r => { readyResolve = r; });
 
-  class SignInNeeded extends Error {}
-
-  async function getJson(url) {
-    const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
-    const body = await response.json().catch(() => null);
-    if (response.status === 401) throw new SignInNeeded(body && body.detail || '请先登录');
-    if (!response.ok) {
-      const message = body && (body.detail || body.title) || ('HTTP ' + response.status);
-      throw new Error(message);
-    }
-    return body;
-  }
+  const { SignInNeeded, getJson } = window.Staff;
 
   // Equirectangular projection around the district's centre; y grows southwards as on screen.
   function project(lon, lat) {
@@ -215,30 +204,11 @@
 
   districtSelect.addEventListener('change', () => loadDistrict(districtSelect.value).catch(e => { status.textContent = e.message; }));
 
-  const login = document.getElementById('login');
-  login.addEventListener('submit', async e => {
-    e.preventDefault();
-    const error = document.getElementById('login-error');
-    error.textContent = '';
-    const response = await fetch('/api/auth/login', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify({ username: document.getElementById('username').value, password: document.getElementById('password').value }),
-    });
-    if (!response.ok) {
-      const body = await response.json().catch(() => null);
-      error.textContent = body && body.detail || ('登录失败（' + response.status + '）');
-      return;
-    }
-    login.hidden = true;
-    start();
-  });
+  const askToSignIn = window.Staff.signInWith(start);
 
   async function start() {
     try {
-      const me = await getJson('/api/auth/me');
-      document.getElementById('who').textContent = me.displayName + '（' + me.roleLabels.join('、') + '）';
+      await window.Staff.me();
       districtSelect.replaceChildren();
       const districts = await getJson('/api/regions?parent=' + CITY);
       for (const d of districts) {
@@ -253,7 +223,7 @@
       await loadDistrict(first.code);
       readyResolve();
     } catch (e) {
-      if (e instanceof SignInNeeded) { login.hidden = false; document.getElementById('username').focus(); return; }
+      if (e instanceof SignInNeeded) { askToSignIn(); return; }
       status.textContent = '加载失败：' + e.message;
     }
   }

@@ -1,0 +1,88 @@
+// What every staff page shares: reading and changing through the platform's own API with the sign-in
+// cookie, the antiforgery token each change carries, the sign-in form, and times shown in Asia/Shanghai.
+window.Staff = (function () {
+  'use strict';
+
+  class SignInNeeded extends Error {}
+
+  async function failure(response) {
+    const body = await response.json().catch(() => null);
+    if (response.status === 401) return new SignInNeeded(body && body.detail || '请先登录');
+    const items = body && Array.isArray(body.errors) ? body.errors.map(e => e.message).filter(Boolean) : [];
+    const message = body && (body.detail || body.title) || ('HTTP ' + response.status);
+    return new Error(items.length ? message + '：' + items.join('；') : message);
+  }
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    if (!response.ok) throw await failure(response);
+    return response.json();
+  }
+
+  let xsrf = null;
+  async function post(url, body) {
+    xsrf = xsrf || await getJson('/api/auth/antiforgery');
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', [xsrf.headerName]: xsrf.token },
+      credentials: 'same-origin',
+      body: JSON.stringify(body || {}),
+    });
+    if (!response.ok) throw await failure(response);
+    return response.json().catch(() => null);
+  }
+
+  // Photos (multipart, as POST /api/photos takes them): answers their content hashes in the order sent.
+  async function upload(files) {
+    xsrf = xsrf || await getJson('/api/auth/antiforgery');
+    const form = new FormData();
+    for (const f of files) form.append('files', f, f.name);
+    const response = await fetch('/api/photos', {
+      method: 'POST', headers: { Accept: 'application/json', [xsrf.headerName]: xsrf.token }, credentials: 'same-origin', body: form,
+    });
+    if (!response.ok) throw await failure(response);
+    return (await response.json()).map(p => p.hash);
+  }
+
+  // The sign-in form (#login): shown when a page finds it is not signed in; start() runs again after.
+  function signInWith(start) {
+    const login = document.getElementById('login');
+    login.addEventListener('submit', async e => {
+      e.preventDefault();
+      const error = document.getElementById('login-error');
+      error.textContent = '';
+      const response = await fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        credentials: 'same-origin',
+        body: JSON.stringify({ username: document.getElementById('username').value, password: document.getElementById('password').value }),
+      });
+      if (!response.ok) {
+        error.textContent = (await failure(response)).message || ('登录失败（' + response.status + '）');
+        return;
+      }
+      xsrf = null;
+      login.hidden = true;
+      start();
+    });
+    return function askToSignIn() {
+      login.hidden = false;
+      document.getElementById('username').focus();
+    };
+  }
+
+  async function me() {
+    const who = await getJson('/api/auth/me');
+    document.getElementById('who').textContent = who.displayName + '（' + who.roleLabels.join('、') + '）';
+    return who;
+  }
+
+  const shanghai = new Intl.DateTimeFormat('zh-CN', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  });
+  function when(iso) {
+    return iso ? shanghai.format(new Date(iso)).replace(/\//g, '-') : '';
+  }
+
+  return { SignInNeeded, getJson, post, upload, signInWith, me, when };
+})();
