@@ -59,7 +59,7 @@ for q in "limit=50" "region=320213000000" "region=320213021001" "region=32021302
     "light=green" "overdue=true" "overdue=true&source=Resident" "category=S01&from=$year-06-01T00:00:00%2B08:00&to=$year-07-01T00:00:00%2B08:00"; do
     run "lx.center (梁溪区)" "$q" "$district"
 done
-for q in "limit=50" "light=yellow" "overdue=true" "status=Dispatched&limit=50"; do
+for q in "limit=50" "light=yellow" "overdue=true" "status=Dispatched&limit=50" "status=Closed" "status=Voided" "status=Closed&category=B0101"; do
     run "admin (the city)" "$q" "$city"
 done
 # A street (read through its district's indexes and its path) and a grid worker's own grids (its community's index).
@@ -69,5 +69,10 @@ done
 grid="$(token lx.grid)"
 for q in "limit=50" "light=yellow" "overdue=true"; do
     run "lx.grid (a grid worker)" "$q" "$grid"
+done
+# A handling unit: its own cases and those it cooperates on, in its district.
+unit="$(token lx.unit)"
+for q in "limit=50" "status=Dispatched,InProgress" "light=red" "status=Closed"; do
+    run "lx.unit (梁溪区城市管理局)" "$q" "$unit"
 done
 echo "== RSS after the load $(rss_mb "$SERVER_PID") MB; load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -452,8 +452,6 @@ namespace Grassroots.Migrations.Postgres.Migrations
 
                     b.HasIndex("ReportedAt", "Id");
 
-                    b.HasIndex("UnitCode", "Status");
-
                     b.HasIndex("UpdatedAt", "Id");
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");

@@ -443,8 +443,6 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ReportedAt", "Id");
 
-                    b.HasIndex("UnitCode", "Status");
-
                     b.HasIndex("UpdatedAt", "Id");
 
                     b.HasIndex("DistrictCode", "ReportedAt", "Id");

@@ -80,7 +80,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         // The overdue sweep's queue: running cases not yet at the top supervision level, by deadline. The level in the
         // filter keeps the lists off this index (their queries do not say it) and lets raised cases leave it.
         b.HasIndex(c => c.StageDeadline, "IX_cases_sweep").HasFilter(CaseLabels.RunningSql + " AND \"Supervision\" <> 'Red'");
-        b.HasIndex(c => new { c.UnitCode, c.Status });
+        // No index by (unit, status): no query could use it (a unit's scope is its own cases or those it cooperates on,
+        // an OR that no index answers), and SQLite took it for the city's lists by a status of the history — a skip-scan of
+        // every closed case in the city, sorted, 15 s at ten million — where walking the report times stops at the page.
         b.HasIndex(c => new { c.CategoryCode, c.ReportedAt });
 
         // The duplicate check on PostgreSQL: the category, then a band of latitude ±50 m, a handful of rows. SQLite's

@@ -236,6 +236,57 @@ public sealed class CaseListPlanTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// At ten million cases SQLite's statistics once led the city's list by a state of the history (结案, 作废) into an
+    /// index of (unit, status): a skip-scan of every closed case of the city, sorted for the page, 15 s. With those
+    /// statistics the list walks the report times newest first and stops at the page. Planned on a copy of the database
+    /// given the statistics of a year of 9.6 million cases (ANALYZE on that year), so the other plans here keep theirs.
+    /// </summary>
+    [Theory]
+    [InlineData("status=Closed")]
+    [InlineData("status=Voided")]
+    [InlineData("status=Closed&source=Hotline")]
+    public async Task TheCitysListByAnEndedState_WalksTheReportTimes_UnderTenMillionCasesStatistics(string filter)
+    {
+        var client = await app.AdminClientAsync();
+        app.Commands.Clear();
+        await (await client.GetAsync("/api/cases?" + filter, Ct)).JsonAsync(HttpStatusCode.OK);
+        var list = Assert.Single(app.Commands, IsAPage);
+        if (app.Database.Provider == "Sqlite")
+        {
+            var plan = await PlanAsync(list, TenMillionCasesStatistics);
+            Assert.True(plan.Contains("SCAN c USING INDEX IX_cases_ReportedAt_Id"), $"{string.Join(" | ", plan)} for {list.Sql}");
+            Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
+        else
+        {
+            var plan = await PlanAsync(list);
+            Assert.True(plan.Any(p => p.Contains("Index Scan Backward using \"IX_cases_ReportedAt_Id\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
+        }
+    }
+
+    /// <summary>sqlite_stat1 of the cases table as ANALYZE wrote it on a demo year of 9,610,627 cases (2026-11-28).</summary>
+    private const string TenMillionCasesStatistics = """
+        ANALYZE;
+        DELETE FROM sqlite_stat1 WHERE tbl = 'cases';
+        INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+          ('cases', 'IX_cases_yellow', '13574 1 1 1 1 1 1 1 1 1 1 1 1 1'),
+          ('cases', 'IX_cases_turning', '68800 3'),
+          ('cases', 'IX_cases_sweep', '80601 3'),
+          ('cases', 'IX_cases_running_street', '82374 937 1 1 1 1 1 1 1 1 1 1 1 1'),
+          ('cases', 'IX_cases_running_district', '82374 11768 1 1 1 1 1 1 1 1 1 1 1 1'),
+          ('cases', 'IX_cases_running', '82374 2 1 1 1 1 1 1 1 1 1 1 1'),
+          ('cases', 'IX_cases_erasable', '2075398 2 1'),
+          ('cases', 'IX_cases_community', '9610627 7243 1 1 1 1 1 1 1 1'),
+          ('cases', 'IX_cases_UpdatedAt_Id', '9610627 2 1'),
+          ('cases', 'IX_cases_UnitCode_Status', '9610627 56534 11387'),
+          ('cases', 'IX_cases_ReporterPhone', '9610627 5'),
+          ('cases', 'IX_cases_ReportedAt_Id', '9610627 2 1'),
+          ('cases', 'IX_cases_DistrictCode_ReportedAt_Id', '9610627 1372947 1 1'),
+          ('cases', 'IX_cases_CategoryCode_ReportedAt', '9610627 107985 1');
+        ANALYZE sqlite_schema;
+        """;
+
     [Fact]
     public async Task AListOfAllStates_IsNotLimitedToRunningCases()
     {
@@ -311,11 +362,48 @@ public sealed class CaseListPlanTests : IAsyncLifetime
     /// How the database would run a command. PostgreSQL is told to avoid sequential scans and sorts, which a table of a
     /// dozen rows would otherwise get whatever its indexes; it still falls back to them when no index can serve the query.
     /// </summary>
-    private async Task<List<string>> PlanAsync(Command command)
+    /// <summary>
+    /// How the database would run a command. With <paramref name="statistics"/> (SQLite), the plan is made on a copy of
+    /// the database that is first given them.
+    /// </summary>
+    private async Task<List<string>> PlanAsync(Command command, string? statistics = null)
+    {
+        var copy = statistics is null ? null : Path.Combine(Path.GetTempPath(), $"grassroots-plan-{Guid.NewGuid():N}.db");
+        if (copy is not null)
+        {
+            await using var source = new SqliteConnection(app.Database.ConnectionString);
+            await source.OpenAsync(Ct);
+            await using var vacuum = source.CreateCommand();
+            vacuum.CommandText = "VACUUM INTO $path";
+            vacuum.Parameters.AddWithValue("$path", copy);
+            await vacuum.ExecuteNonQueryAsync(Ct);
+        }
+
+        try
+        {
+            return await PlanOnAsync(command, copy is null ? app.Database.ConnectionString : $"Data Source={copy};Pooling=False", statistics);
+        }
+        finally
+        {
+            if (copy is not null)
+            {
+                File.Delete(copy);
+            }
+        }
+    }
+
+    private async Task<List<string>> PlanOnAsync(Command command, string connectionString, string? statistics)
     {
         var sqlite = app.Database.Provider == "Sqlite";
-        await using DbConnection connection = sqlite ? new SqliteConnection(app.Database.ConnectionString) : new NpgsqlConnection(app.Database.ConnectionString);
+        await using DbConnection connection = sqlite ? new SqliteConnection(connectionString) : new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Ct);
+        if (statistics is not null)
+        {
+            await using var given = connection.CreateCommand();
+            given.CommandText = statistics;
+            await given.ExecuteNonQueryAsync(Ct);
+        }
+
         if (!sqlite)
         {
             await using var settings = connection.CreateCommand();
