@@ -449,6 +449,9 @@ namespace Grassroots.Migrations.Sqlite.Migrations
 
                     b.HasIndex(new[] { "CommunityCode", "ReportedAt", "Id", "RegionPath", "GridCode", "UnitCode", "CooperatingUnits", "Lat", "Lon" }, "IX_cases_community");
 
+                    b.HasIndex(new[] { "ReportedAt", "Id", "Status", "CategoryCode", "Source" }, "IX_cases_ended")
+                        .HasFilter("\"Status\" IN ('Voided', 'Closed')");
+
                     b.HasIndex(new[] { "UpdatedAt", "Id" }, "IX_cases_erasable")
                         .HasFilter("\"ContactErasedAt\" IS NULL AND (\"ReporterName\" IS NOT NULL OR \"ReporterPhone\" IS NOT NULL OR \"ReporterEmail\" IS NOT NULL) AND \"Status\" IN ('Voided', 'Closed')");
 

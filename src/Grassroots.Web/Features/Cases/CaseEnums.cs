@@ -137,6 +137,12 @@ public static class CaseLabels
     /// </summary>
     public static readonly Expression<Func<Case, bool>> RunningRow = c => !EF.Constant(Ended).Contains(c.Status) && c.ParkedAt == null;
 
+    /// <summary>The filter of the ended cases (结案, 作废), the history a list by those states reads.</summary>
+    public static readonly string EndedSql = "\"Status\" IN (" + string.Join(", ", Ended.Select(s => $"'{s}'")) + ")";
+
+    /// <summary><see cref="EndedSql"/> as a query's WHERE, as EF writes it.</summary>
+    public static readonly Expression<Func<Case, bool>> EndedRow = c => EF.Constant(Ended).Contains(c.Status);
+
     /// <summary>
     /// The filter of the running cases whose stage had turned yellow when last written or swept (<see cref="Case.YellowPassed"/>),
     /// the bare column as EF writes a true test of it.

@@ -166,6 +166,11 @@ public static class CaseQueries
         {
             query = query.Where(CaseLabels.RunningRow);
         }
+        else if (statuses.Count > 0 && statuses.All(s => !s.IsOpen()))
+        {
+            // A list of the history's states (结案, 作废) says so in the ended cases' index's own words.
+            query = query.Where(CaseLabels.EndedRow);
+        }
 
         // A subtree is read by its level's code, indexed with the report time, so its newest page is a range read in
         // order (a street by its district's, filtered by path); without a region the caller's own scope is the subtree

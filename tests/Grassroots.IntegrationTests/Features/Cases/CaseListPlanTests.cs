@@ -239,14 +239,16 @@ public sealed class CaseListPlanTests : IAsyncLifetime
     /// <summary>
     /// At ten million cases SQLite's statistics once led the city's list by a state of the history (结案, 作废) into an
     /// index of (unit, status): a skip-scan of every closed case of the city, sorted for the page, 15 s. With those
-    /// statistics the list walks the report times newest first and stops at the page. Planned on a copy of the database
-    /// given the statistics of a year of 9.6 million cases (ANALYZE on that year), so the other plans here keep theirs.
+    /// statistics the list walks the ended cases' index by report time, newest first, and stops at the page: the newest
+    /// closed cases are a day or two behind the newest reports. Planned on a copy of the database given the statistics of
+    /// a year of 9.6 million cases (ANALYZE on that year), so the other plans here keep theirs.
     /// </summary>
     [Theory]
     [InlineData("status=Closed")]
     [InlineData("status=Voided")]
     [InlineData("status=Closed&source=Hotline")]
-    public async Task TheCitysListByAnEndedState_WalksTheReportTimes_UnderTenMillionCasesStatistics(string filter)
+    [InlineData("status=Closed,Voided&category=0101")]
+    public async Task TheCitysListByAnEndedState_WalksTheEndedCasesByReportTime_UnderTenMillionCasesStatistics(string filter)
     {
         var client = await app.AdminClientAsync();
         app.Commands.Clear();
@@ -255,13 +257,13 @@ public sealed class CaseListPlanTests : IAsyncLifetime
         if (app.Database.Provider == "Sqlite")
         {
             var plan = await PlanAsync(list, TenMillionCasesStatistics);
-            Assert.True(plan.Contains("SCAN c USING INDEX IX_cases_ReportedAt_Id"), $"{string.Join(" | ", plan)} for {list.Sql}");
+            Assert.True(plan.Contains("SCAN c USING INDEX IX_cases_ended"), $"{string.Join(" | ", plan)} for {list.Sql}");
             Assert.DoesNotContain(plan, p => p.Contains("TEMP B-TREE", StringComparison.Ordinal));
         }
         else
         {
             var plan = await PlanAsync(list);
-            Assert.True(plan.Any(p => p.Contains("Index Scan Backward using \"IX_cases_ReportedAt_Id\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
+            Assert.True(plan.Any(p => p.Contains("Index Scan Backward using \"IX_cases_ended\"", StringComparison.Ordinal)), $"{string.Join(" | ", plan)} for {list.Sql}");
         }
     }
 
