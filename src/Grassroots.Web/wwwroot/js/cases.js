@@ -23,7 +23,9 @@
   const OPEN = ['Reported', 'Accepted', 'Registered', 'Dispatched', 'InProgress', 'Handled', 'Verified', 'Parked'];
 
   const text = (name, label, required) => ({ name, label, type: 'text', required });
-  const choice = (name, label, options) => ({ name, label, type: 'select', options });
+  // A decision starts unchosen: a check, a close or a rating is never passed by a tap on the default.
+  const choice = (name, label, options, bool) => ({ name, label, type: 'select', options, bool, required: true });
+  const LEVELS = ['None', 'Normal', 'Yellow', 'Red'];
   const unit = (name, label, fallback) => ({ name, label, type: 'unit', fallback, required: !fallback });
   const photos = { name: 'photos', label: '照片（JPEG、PNG 或 WebP，最多 10 张）', type: 'file' };
   // A unit acts on the cases it leads; a cooperating unit only on its own 会办 task.
@@ -34,29 +36,34 @@
     { action: 'accept', label: '受理', from: ['Reported'], roles: ['Intake', 'ShiftLeader'], fields: [] },
     { action: 'register', label: '立案', from: ['Reported', 'Accepted'], roles: ['ShiftLeader'], fields: [text('comment', '意见')] },
     { action: 'void', label: '作废', from: ['Reported', 'Accepted', 'Registered'], roles: ['ShiftLeader'], fields: [text('reason', '作废理由', true)] },
-    { action: 'dispatch', label: '派遣', from: ['Registered'], roles: ['Dispatcher'], fields: [unit('unit', '处置单位', '路由单位（默认）'), text('comment', '意见')] },
+    { action: 'dispatch', label: '派遣', from: ['Registered'], roles: ['Dispatcher'], fields: d => [d.routedUnitCode ? unit('unit', '处置单位', '路由单位：' + unitName(d.routedUnitCode)) : unit('unit', '处置单位')] },
     {
       action: 'joint', label: '会办', from: ['Dispatched', 'InProgress'], roles: ['Dispatcher'], fields: [unit('unit', '协办单位'), text('task', '协办任务', true)],
+      except: d => [d.case.unitCode, ...d.jointTasks.filter(t => !t.done).map(t => t.unit)],
       body: b => ({ cooperating: [{ unit: b.unit, task: b.task }] }),
     },
     { action: 'start', label: '签收', from: ['Dispatched'], roles: ['HandlingUnit'], when: leads, fields: [] },
     { action: 'feedback', label: '处理反馈', from: ['Dispatched', 'InProgress'], roles: ['HandlingUnit'], when: leads, fields: [text('result', '处理结果', true), photos] },
     { action: 'task', label: '会办任务完成', from: ['Dispatched', 'InProgress'], roles: ['HandlingUnit'], when: cooperates, fields: [text('result', '完成情况', true), photos] },
     { action: 'return', label: '回退', from: ['Dispatched', 'InProgress'], roles: ['HandlingUnit'], when: leads, fields: [text('reason', '回退理由', true)] },
-    { action: 'extend', label: '申请延期', from: ['Dispatched', 'InProgress'], roles: ['HandlingUnit'], when: leads, fields: [{ name: 'workingDays', label: '延长工作日数', type: 'number', required: true }, text('reason', '延期理由', true)] },
-    { action: 'extension', label: '审批延期', from: ['Dispatched', 'InProgress'], roles: ['Dispatcher'], asked: true, fields: [choice('approve', '审批', [['true', '同意'], ['false', '不同意']]), text('comment', '意见（不同意时必填）')] },
-    { action: 'verify', label: '核查', from: ['Handled'], roles: ['GridWorker'], fields: [choice('done', '核查结果', [['true', '已整改'], ['false', '未整改，返工']]), text('comment', '核查意见（返工时必填）'), photos] },
+    { action: 'extend', label: '申请延期', from: ['Dispatched', 'InProgress'], roles: ['HandlingUnit'], when: d => leads(d) && !d.extensionAskedUntil, fields: [{ name: 'workingDays', label: '延长工作日数', type: 'number', required: true }, text('reason', '延期理由', true)] },
+    { action: 'extension', label: '审批延期', from: ['Dispatched', 'InProgress', 'Parked'], roles: ['Dispatcher'], when: d => !!d.extensionAskedUntil, fields: [choice('approve', '审批', [['true', '同意'], ['false', '不同意']], true), text('comment', '意见（不同意时必填）')] },
+    { action: 'verify', label: '核查', from: ['Handled'], roles: ['GridWorker'], fields: [choice('done', '核查结果', [['true', '已整改'], ['false', '未整改，返工']], true), text('comment', '核查意见（返工时必填）'), photos] },
     { action: 'close', label: '结案', from: ['Verified'], roles: ['ShiftLeader'], fields: [choice('outcome', '结果', [['Fixed', '已解决'], ['NotFixed', '未解决']]), text('comment', '说明（未解决时必填）')] },
     { action: 'park', label: '挂账', from: ['Registered', 'Dispatched', 'InProgress'], roles: ['Dispatcher'], fields: [text('reason', '挂账理由', true)] },
     { action: 'resume', label: '恢复', from: ['Parked'], roles: ['Dispatcher'], fields: [text('comment', '意见')] },
-    { action: 'supervise', label: '督办', from: OPEN, roles: ['Leader', 'ShiftLeader'], fields: [choice('level', '督办级别', [['Normal', '普通'], ['Yellow', '黄牌'], ['Red', '红牌']]), text('comment', '督办意见')] },
-    { action: 'rate', label: '回访评价', from: ['Closed'], roles: ['Intake'], fields: [choice('rating', '评价', [['满意', '满意'], ['基本满意', '基本满意'], ['不满意', '不满意']]), text('comment', '回访记录')] },
+    {
+      action: 'supervise', label: '督办', from: OPEN, roles: ['Leader', 'ShiftLeader'], when: d => d.case.supervision !== 'Red',
+      fields: d => [choice('level', '督办级别', [['Normal', '普通'], ['Yellow', '黄牌'], ['Red', '红牌']].filter(([l]) => LEVELS.indexOf(l) > LEVELS.indexOf(d.case.supervision))), text('comment', '督办意见')],
+    },
+    { action: 'rate', label: '回访评价', from: ['Closed'], roles: ['Intake'], when: d => !d.rating, fields: [choice('rating', '评价', [['满意', '满意'], ['基本满意', '基本满意'], ['不满意', '不满意']]), text('comment', '回访记录')] },
     { action: 'reopen', label: '重开', from: ['Closed'], roles: ['ShiftLeader'], fields: [text('reason', '重开理由', true)] },
   ];
 
   let me = null;
   let categories = {};
   let units = {};
+  let unitList = [];
   let next = null;
   let query = '';
   let readyResolve;
@@ -207,12 +214,12 @@
     message.setAttribute('role', 'alert');
     for (const a of ACTIONS) {
       if (!a.from.includes(c.status) || !a.roles.some(r => me.roles.includes(r))) continue;
-      if ((a.asked && !d.extensionAskedUntil) || (a.when && !a.when(d))) continue;
+      if (a.when && !a.when(d)) continue;
       const button = document.createElement('button');
       button.type = 'button';
       button.dataset.action = a.action;
       button.textContent = a.label;
-      button.addEventListener('click', () => ask(a, c.id, form, message));
+      button.addEventListener('click', () => ask(a, d, form, message));
       actions.appendChild(button);
     }
     if (actions.children.length) {
@@ -235,7 +242,7 @@
       cell(tr, when(s.finishedAt));
       cell(tr, when(s.deadline));
       cell(tr, s.onTime === null ? '' : s.onTime ? '是' : '否', s.onTime === false ? 'late' : '');
-      const said = cell(tr, [s.kind === 'Dispatch' && s.result ? unitName(s.result) : RESULTS[s.result] || s.result, s.comment].filter(Boolean).join('；'));
+      const said = cell(tr, [stepResult(s), s.comment].filter(Boolean).join('；'));
       s.photos.forEach((hash, i) => {
         const a = document.createElement('a');
         a.href = '/api/photos/' + hash;
@@ -250,27 +257,41 @@
     detail.append(h3, table);
   }
 
+  function stepResult(s) {
+    if (!s.result) return '';
+    if (s.kind === 'Dispatch' || s.kind === 'Joint') return unitName(s.result);
+    if (s.kind === 'ExtensionRequested' || s.kind === 'ExtensionApproved') return '延期至 ' + when(s.result);
+    return RESULTS[s.result] || s.result;
+  }
+
   // The action's questions, then the action itself; the server's answer is the case as it now stands.
-  function ask(a, id, form, message) {
+  function ask(a, d, form, message) {
+    const id = d.case.id;
+    const fields = typeof a.fields === 'function' ? a.fields(d) : a.fields;
     message.textContent = '';
     form.replaceChildren();
     form.dataset.action = a.action;
-    for (const f of a.fields) {
+    for (const f of fields) {
       const label = document.createElement('label');
       label.className = 'field';
       label.append(f.label);
       let input;
       if (f.type === 'select' || f.type === 'unit') {
         input = document.createElement('select');
-        const options = f.type === 'select' ? f.options
-          : [[ '', f.fallback || '请选择' ], ...Object.entries(units).sort((x, y) => x[0].localeCompare(y[0]))];
+        const skip = a.except ? a.except(d) : [];
+        const options = f.type === 'select' ? [['', '请选择'], ...f.options]
+          : [['', f.fallback || '请选择'], ...unitList.filter(u => u.active && !skip.includes(u.code))
+            .sort((x, y) => x.kindLabel.localeCompare(y.kindLabel, 'zh-CN') || x.name.localeCompare(y.name, 'zh-CN')).map(u => [u.code, u.name])];
         for (const [value, name] of options) input.add(new Option(name, value));
+      } else if (f.type === 'text') {
+        input = document.createElement('textarea');
+        input.rows = 2;
+        input.maxLength = 1000;
       } else {
         input = document.createElement('input');
         input.type = f.type;
         if (f.type === 'file') { input.multiple = true; input.accept = 'image/jpeg,image/png,image/webp'; }
         if (f.type === 'number') { input.min = '1'; input.max = '60'; }
-        input.maxLength = 500;
       }
       input.name = f.name;
       input.required = !!f.required;
@@ -285,22 +306,31 @@
     form.onsubmit = async e => {
       e.preventDefault();
       const body = {};
-      confirm.disabled = true;
-      for (const f of a.fields) {
+      for (const f of fields) {
         if (f.type === 'file') continue;
         const value = form.elements[f.name].value.trim();
         if (value === '') continue;
-        body[f.name] = f.type === 'number' ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+        body[f.name] = f.type === 'number' ? Number(value) : f.bool ? value === 'true' : value;
       }
+      confirm.disabled = true;
       try {
         const files = form.elements.photos ? [...form.elements.photos.files] : [];
-        if (files.length) body.photos = (await upload(files)).join(';');
-        await post('/api/cases/' + id + '/' + a.action, a.body ? a.body(body) : body);
-        await open(id);
-        await load(false);
+        if (files.length) {
+          message.textContent = '正在上传照片…';
+          body.photos = (await upload(files)).join(';');
+          message.textContent = '';
+        }
+        show(await post('/api/cases/' + id + '/' + a.action, a.body ? a.body(body) : body));
+        load(false);
       } catch (err) {
         if (err instanceof SignInNeeded) { askToSignIn(); return; }
-        message.textContent = a.label + '未完成：' + err.message;
+        // The case may have moved meanwhile: show it as it stands now, with the reason.
+        const reason = a.label + '未完成：' + err.message;
+        await open(id);
+        const alert = detail.querySelector('[role=alert]') || detail.appendChild(Object.assign(document.createElement('p'), { className: 'error' }));
+        alert.setAttribute('role', 'alert');
+        alert.textContent = reason;
+      } finally {
         confirm.disabled = false;
       }
     };
@@ -323,12 +353,13 @@
       categories = {};
       for (const group of tree) for (const c of group.children || []) categories[c.code] = c.name;
       units = {};
-      for (const u of await getJson('/api/units')) if (u.active) units[u.code] = u.name;
+      unitList = await getJson('/api/units');
+      for (const u of unitList) units[u.code] = u.name;
       const wanted = new URLSearchParams(location.hash.slice(1));
       if (wanted.get('light')) document.getElementById('f-light').value = wanted.get('light');
       query = filters();
       await load(false);
-      if (wanted.get('case')) await open(wanted.get('case'));
+      if (/^\d+$/.test(wanted.get('case') || '')) await open(wanted.get('case'));
       readyResolve();
     } catch (e) {
       if (e instanceof SignInNeeded) { askToSignIn(); return; }

@@ -65,6 +65,14 @@ window.Staff = (function () {
       login.hidden = true;
       start();
     });
+    const out = document.getElementById('sign-out');
+    if (out) {
+      out.addEventListener('click', async e => {
+        e.preventDefault();
+        await post('/api/auth/logout').catch(() => null);
+        location.reload();
+      });
+    }
     return function askToSignIn() {
       login.hidden = false;
       document.getElementById('username').focus();

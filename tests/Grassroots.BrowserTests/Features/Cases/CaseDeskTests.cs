@@ -169,7 +169,44 @@ public class CaseDeskTests(Browser browser)
         var photo = await worker.APIRequest.GetAsync(browser.BaseUrl + href);
         Assert.Equal(200, photo.Status);
         Assert.Equal("image/jpeg", photo.Headers["content-type"]);
+        // A check is never passed by a tap on a default: the result starts unchosen.
+        await worker.ClickAsync("#detail .actions button[data-action='verify']");
+        await Assertions.Expect(worker.Locator("#detail .action-form [name='done']")).ToHaveValueAsync("");
         await ActAsync(worker, "verify", new() { ["done"] = "true", ["comment"] = "现场已清理" });
         await Assertions.Expect(worker.Locator("#detail")).ToHaveAttributeAsync("data-status", "Verified");
+    }
+
+    [Fact]
+    public async Task AUnitReturnsAMisdispatchedCase_AndTheDeskShowsItReturned_ThoughTheCaseHasLeftTheUnitsView()
+    {
+        var (lon, lat, _) = PublicSide.PointIn(browser.App, "320213", 49);
+        var center = await browser.App.ClientAsync("lx.center");
+        var created = await (await center.PostAsJsonAsync("/api/cases", new { category = "S0112", lon, lat, description = "墙面乱张贴小广告", source = "Hotline" }, Ct))
+            .JsonAsync(HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetInt64();
+        foreach (var action in new[] { "accept", "register", "dispatch" })
+        {
+            (await center.PostAsJsonAsync($"/api/cases/{id}/{action}", new { }, Ct)).EnsureSuccessStatusCode();
+        }
+
+        var unit = await DeskAsync("lx.unit", "#case=" + id);
+        await Assertions.Expect(unit.Locator("#detail")).ToHaveAttributeAsync("data-status", "Dispatched");
+        await ActAsync(unit, "return", new() { ["reason"] = "不属于本单位职责" });
+        await Assertions.Expect(unit.Locator("#detail")).ToHaveAttributeAsync("data-status", "Registered");
+        await Assertions.Expect(unit.Locator("#detail table.steps tr[data-kind='Return']")).ToContainTextAsync("不属于本单位职责");
+        await Assertions.Expect(unit.Locator($"#cases tbody tr[data-id='{id}']")).ToHaveCountAsync(0);
+        Assert.Equal(CaseStatus.Registered, browser.App.WithDb(db => db.Set<Case>().Where(c => c.Id == id).Select(c => c.Status).Single()));
+    }
+
+    [Fact]
+    public async Task ALinkWithoutACaseNumber_OpensNothing_AndCallsNothingElse()
+    {
+        var page = await DeskAsync("lx.center", "#case=1%2Fcontact");
+        var called = new List<string>();
+        page.Request += (_, r) => called.Add(r.Url);
+        await page.ReloadAsync();
+        await page.EvaluateAsync("() => window.grassrootsCases.ready");
+        Assert.True(await page.Locator("#detail").IsHiddenAsync());
+        Assert.DoesNotContain(called, u => u.Contains("/contact", StringComparison.Ordinal));
     }
 }
