@@ -311,11 +311,15 @@ public static class CaseQueries
         : masked ? new(Masking.Name(c.ReporterName), Masking.Phone(c.ReporterPhone), Masking.Email(c.ReporterEmail), true, c.ContactErasedAt)
         : new(c.ReporterName, c.ReporterPhone, c.ReporterEmail, false, c.ContactErasedAt);
 
-    /// <summary>会办 tasks as the steps record them: assigned by a Joint row, done by the unit's TaskDone row after it.</summary>
+    /// <summary>
+    /// 会办 tasks as the steps record them: assigned by a Joint row, done by the unit's TaskDone row after it. A return
+    /// ends the dispatch and its tasks with it (Case.Return clears them), so only the tasks since the last return count.
+    /// </summary>
     internal static IReadOnlyList<JointTaskDto> JointTasks(Case c)
     {
         var steps = c.Steps.OrderBy(s => s.Seq).ToList();
-        return [.. steps.Where(s => s.Kind == StepKind.Joint).Select(j =>
+        var returned = steps.LastOrDefault(s => s.Kind == StepKind.Return)?.Seq ?? -1;
+        return [.. steps.Where(s => s.Kind == StepKind.Joint && s.Seq > returned).Select(j =>
         {
             var done = steps.FirstOrDefault(d => d.Kind == StepKind.TaskDone && d.Seq > j.Seq && d.Unit == j.Result);
             return new JointTaskDto(j.Result ?? "", j.Comment ?? "", done is not null, done?.Result, done?.FinishedAt);

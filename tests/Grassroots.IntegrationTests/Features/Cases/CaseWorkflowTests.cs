@@ -322,6 +322,24 @@ public class CaseWorkflowTests(WorkflowApp app) : IClassFixture<WorkflowApp>
     }
 
     [Fact]
+    public async Task AReturn_EndsTheOpenJointTasks_AndTheCaseNoLongerListsThem()
+    {
+        var id = await InHandAsync();
+        var joint = await ActAsync("lx.center", id, "joint", new { cooperating = new[] { new { unit = "320213-ZJJ", task = "拆除违章搭建" } } });
+        Assert.Equal(1, joint.GetProperty("jointTasks").GetArrayLength());
+
+        var returned = await ActAsync("lx.unit", id, "return", new { reason = "不属于本单位职责" });
+        Assert.Equal("Registered", returned.GetProperty("case").GetProperty("status").GetString());
+        Assert.Equal(0, returned.GetProperty("jointTasks").GetArrayLength());
+        Assert.Equal(0, (await (await (await app.ClientAsync("lx.center")).GetAsync($"/api/cases/{id}", Ct)).JsonAsync(HttpStatusCode.OK)).GetProperty("jointTasks").GetArrayLength());
+
+        // Dispatched again, with a new task: only that one is listed.
+        await ActAsync("lx.center", id, "dispatch", new { unit = LxUnit });
+        var again = await ActAsync("lx.center", id, "joint", new { cooperating = new[] { new { unit = "320213-ZJJ", task = "清运渣土" } } });
+        Assert.Equal("清运渣土", Assert.Single(again.GetProperty("jointTasks").EnumerateArray()).GetProperty("task").GetString());
+    }
+
+    [Fact]
     public async Task TheLightFilter_FindsGreenYellowAndRedStages()
     {
         var green = await InHandAsync();
