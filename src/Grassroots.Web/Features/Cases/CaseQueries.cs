@@ -159,14 +159,6 @@ public static class CaseQueries
             return Problems.BadRequest("查询条件有误。", "The query is not valid.", errors);
         }
 
-        // A handling unit never sees a voided case: a case is voided only before it is dispatched, or after its unit
-        // returned it, which clears the unit and the cooperating units (Case.Void, Case.Return). Its list of voided cases
-        // is empty, answered without walking the district's history for nothing.
-        if (scope.Unit is not null && statuses.Count > 0 && statuses.All(s => s == CaseStatus.Voided))
-        {
-            return TypedResults.Ok(new CasePage([], null));
-        }
-
         // Only running cases can be coloured or overdue. Those lists, and a list of running states, say so in the
         // running indexes' own words, so the database walks the running cases newest first instead of the history.
         var runningOnly = wantedLight is not null || overdue == true || (statuses.Count > 0 && statuses.All(s => s.IsRunning()));
@@ -215,6 +207,14 @@ public static class CaseQueries
                 1 => query, // the whole city
                 _ => query.Where(c => c.RegionPath.StartsWith(node.Path)),
             };
+        }
+
+        // A handling unit never sees a voided case: a case is voided only before it is dispatched, or after its unit
+        // returned it, which clears the unit and the cooperating units (Case.Void, Case.Return). Its list of voided cases
+        // is empty (once its region is known to be in scope), answered without walking the district's history for nothing.
+        if (scope.Unit is not null && statuses.Count > 0 && statuses.All(s => s == CaseStatus.Voided))
+        {
+            return TypedResults.Ok(new CasePage([], null));
         }
 
         var now = clock.GetUtcNow().UtcDateTime;

@@ -4,7 +4,7 @@
 (function () {
   'use strict';
 
-  const { SignInNeeded, getJson, post, upload, when } = window.Staff;
+  const { SignInNeeded, getJson, post, upload, when, row } = window.Staff;
   const tbody = document.querySelector('#cases tbody');
   const status = document.getElementById('status');
   const more = document.getElementById('more');
@@ -62,7 +62,6 @@
 
   let me = null;
   let categories = {};
-  let units = {};
   let unitList = [];
   let next = null;
   let query = '';
@@ -138,16 +137,7 @@
   }
 
   function unitName(code) {
-    return units[code] || code;
-  }
-
-  function row(dl, term, value) {
-    if (value === null || value === undefined || value === '') return;
-    const dt = document.createElement('dt');
-    dt.textContent = term;
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    dl.append(dt, dd);
+    return unitList.find(u => u.code === code)?.name || code;
   }
 
   async function open(id) {
@@ -352,9 +342,7 @@
       const tree = await getJson('/api/categories');
       categories = {};
       for (const group of tree) for (const c of group.children || []) categories[c.code] = c.name;
-      units = {};
       unitList = await getJson('/api/units');
-      for (const u of unitList) units[u.code] = u.name;
       const wanted = new URLSearchParams(location.hash.slice(1));
       if (wanted.get('light')) document.getElementById('f-light').value = wanted.get('light');
       query = filters();

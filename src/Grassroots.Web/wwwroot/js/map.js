@@ -18,7 +18,7 @@
   let readyResolve;
   const ready = new Promise(r => { readyResolve = r; });
 
-  const { SignInNeeded, getJson } = window.Staff;
+  const { SignInNeeded, getJson, row } = window.Staff;
 
   // Equirectangular projection around the district's centre; y grows southwards as on screen.
   function project(lon, lat) {
@@ -93,12 +93,6 @@
     for (const p of svg.querySelectorAll('path.selected')) p.classList.remove('selected');
     const path = svg.querySelector('path[data-code="' + CSS.escape(code) + '"]');
     if (path) { path.classList.add('selected'); layer.appendChild(path); }
-  }
-
-  function row(dl, term, value) {
-    const dt = document.createElement('dt'); dt.textContent = term;
-    const dd = document.createElement('dd'); dd.textContent = value;
-    dl.append(dt, dd);
   }
 
   async function locate(lon, lat) {

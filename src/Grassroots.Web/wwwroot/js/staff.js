@@ -19,29 +19,26 @@ window.Staff = (function () {
     return response.json();
   }
 
+  // A change: POSTed with the sign-in cookie and the antiforgery token (fetched once a sign-in); answers the body, if any.
   let xsrf = null;
-  async function post(url, body) {
+  async function send(url, body, headers) {
     xsrf = xsrf || await getJson('/api/auth/antiforgery');
     const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', [xsrf.headerName]: xsrf.token },
-      credentials: 'same-origin',
-      body: JSON.stringify(body || {}),
+      method: 'POST', headers: { Accept: 'application/json', [xsrf.headerName]: xsrf.token, ...headers }, credentials: 'same-origin', body,
     });
     if (!response.ok) throw await failure(response);
     return response.json().catch(() => null);
   }
 
+  function post(url, body) {
+    return send(url, JSON.stringify(body || {}), { 'Content-Type': 'application/json' });
+  }
+
   // Photos (multipart, as POST /api/photos takes them): answers their content hashes in the order sent.
   async function upload(files) {
-    xsrf = xsrf || await getJson('/api/auth/antiforgery');
     const form = new FormData();
     for (const f of files) form.append('files', f, f.name);
-    const response = await fetch('/api/photos', {
-      method: 'POST', headers: { Accept: 'application/json', [xsrf.headerName]: xsrf.token }, credentials: 'same-origin', body: form,
-    });
-    if (!response.ok) throw await failure(response);
-    return (await response.json()).map(p => p.hash);
+    return (await send('/api/photos', form)).map(p => p.hash);
   }
 
   // The sign-in form (#login): shown when a page finds it is not signed in; start() runs again after.
@@ -58,7 +55,7 @@ window.Staff = (function () {
         body: JSON.stringify({ username: document.getElementById('username').value, password: document.getElementById('password').value }),
       });
       if (!response.ok) {
-        error.textContent = (await failure(response)).message || ('登录失败（' + response.status + '）');
+        error.textContent = (await failure(response)).message;
         return;
       }
       xsrf = null;
@@ -85,6 +82,16 @@ window.Staff = (function () {
     return who;
   }
 
+  // A term and its value in a <dl>; nothing when there is no value.
+  function row(dl, term, value) {
+    if (value === null || value === undefined || value === '') return;
+    const dt = document.createElement('dt');
+    dt.textContent = term;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    dl.append(dt, dd);
+  }
+
   const shanghai = new Intl.DateTimeFormat('zh-CN', {
     timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
   });
@@ -92,5 +99,5 @@ window.Staff = (function () {
     return iso ? shanghai.format(new Date(iso)).replace(/\//g, '-') : '';
   }
 
-  return { SignInNeeded, getJson, post, upload, signInWith, me, when };
+  return { SignInNeeded, getJson, post, upload, signInWith, me, when, row };
 })();

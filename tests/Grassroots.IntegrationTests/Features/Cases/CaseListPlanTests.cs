@@ -240,8 +240,9 @@ public sealed class CaseListPlanTests : IAsyncLifetime
     /// At ten million cases SQLite's statistics once led the city's list by a state of the history (结案, 作废) into an
     /// index of (unit, status): a skip-scan of every closed case of the city, sorted for the page, 15 s. With those
     /// statistics the list, the city's or a district's, walks the ended cases' index by report time, newest first, and
-    /// stops at the page: the newest closed cases are a day or two behind the newest reports. Planned on a copy of the database given the statistics of
-    /// a year of 9.6 million cases (ANALYZE on that year), so the other plans here keep theirs.
+    /// stops at the page: the newest closed cases are a day or two behind the newest reports. Planned on a copy of the
+    /// database given the statistics of a year of 9.6 million cases (ANALYZE on that year), so the other plans here keep
+    /// theirs.
     /// </summary>
     [Theory]
     [InlineData("status=Closed")]
@@ -383,10 +384,7 @@ public sealed class CaseListPlanTests : IAsyncLifetime
     /// <summary>
     /// How the database would run a command. PostgreSQL is told to avoid sequential scans and sorts, which a table of a
     /// dozen rows would otherwise get whatever its indexes; it still falls back to them when no index can serve the query.
-    /// </summary>
-    /// <summary>
-    /// How the database would run a command. With <paramref name="statistics"/> (SQLite), the plan is made on a copy of
-    /// the database that is first given them.
+    /// With <paramref name="statistics"/> (SQLite), the plan is made on a copy of the database that is first given them.
     /// </summary>
     private async Task<List<string>> PlanAsync(Command command, string? statistics = null)
     {
